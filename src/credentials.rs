@@ -1,0 +1,203 @@
+//! AWS credentials, validated on construction and never shown by `Debug`.
+
+use core::fmt;
+
+use crate::error::Error;
+
+/// An access key id, its secret access key, and for temporary credentials (STS, Cognito,
+/// SSO, instance roles) a session token.
+///
+/// The constructor checks the values, so that a stray newline from a file or an environment
+/// variable is reported here instead of as a bare `403` from AWS. `Debug` shows the access
+/// key id only:
+///
+/// ```
+/// use sigv4_wss::Credentials;
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Some("token"))?;
+/// assert_eq!(
+///     format!("{creds:?}"),
+///     r#"Credentials { access_key_id: "AKIDEXAMPLE", secret_access_key: <redacted>, session_token: Some(<redacted>) }"#
+/// );
+/// assert!(Credentials::new("AKIDEXAMPLE", "secret\n", None).is_err());
+/// # Ok::<(), sigv4_wss::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: Option<String>,
+}
+
+impl Credentials {
+    /// Checks and stores the credentials. Pass `None` as the session token for long-term
+    /// (IAM user) keys.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidAccessKeyId`] unless the id is 1 to 128 ASCII letters, digits or
+    ///   underscores (IAM's own rule);
+    /// - [`Error::InvalidSecretAccessKey`] if the secret is empty or has a character outside
+    ///   printable ASCII (whitespace included);
+    /// - [`Error::InvalidSessionToken`] likewise for the token.
+    pub fn new(
+        access_key_id: &str,
+        secret_access_key: &str,
+        session_token: Option<&str>,
+    ) -> Result<Self, Error> {
+        check_access_key_id(access_key_id)?;
+        check_printable(secret_access_key)
+            .map_err(|reason| Error::InvalidSecretAccessKey { reason })?;
+        if let Some(token) = session_token {
+            check_printable(token).map_err(|reason| Error::InvalidSessionToken { reason })?;
+        }
+        Ok(Self {
+            access_key_id: access_key_id.to_owned(),
+            secret_access_key: secret_access_key.to_owned(),
+            session_token: session_token.map(str::to_owned),
+        })
+    }
+
+    /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, if set and not empty,
+    /// `AWS_SESSION_TOKEN`, as the AWS CLI and SDKs do.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingEnvVar`] if either of the first two is unset (on
+    /// `wasm32-unknown-unknown` there is no environment, so always), and the errors of
+    /// [`Credentials::new`].
+    pub fn from_env() -> Result<Self, Error> {
+        let var = |name: &'static str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .ok_or(Error::MissingEnvVar { name })
+        };
+        let access_key_id = var("AWS_ACCESS_KEY_ID")?;
+        let secret_access_key = var("AWS_SECRET_ACCESS_KEY")?;
+        let session_token = var("AWS_SESSION_TOKEN").ok();
+        Self::new(&access_key_id, &secret_access_key, session_token.as_deref())
+    }
+
+    /// The access key id (not a secret: it appears in every signed URL).
+    #[must_use]
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// Whether these are temporary credentials with a session token.
+    #[must_use]
+    pub fn has_session_token(&self) -> bool {
+        self.session_token.is_some()
+    }
+
+    pub(crate) fn secret_access_key(&self) -> &str {
+        &self.secret_access_key
+    }
+
+    pub(crate) fn session_token(&self) -> Option<&str> {
+        self.session_token.as_deref()
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &Redacted)
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| Redacted),
+            )
+            .finish()
+    }
+}
+
+/// Shown in place of a secret by `Debug` implementations.
+pub(crate) struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+fn check_access_key_id(id: &str) -> Result<(), Error> {
+    let reason = if id.is_empty() {
+        "it is empty"
+    } else if id.len() > 128 {
+        "it is longer than 128 characters"
+    } else if id.bytes().any(|b| b.is_ascii_whitespace()) {
+        "it contains whitespace (a trailing newline from a file or environment variable?)"
+    } else if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        "it contains a character other than ASCII letters, digits and underscores"
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidAccessKeyId { reason })
+}
+
+/// Secret keys and session tokens are printable ASCII (base64 and friends); whitespace is
+/// almost always a copy-and-paste accident that AWS would answer with a bare `403`.
+fn check_printable(value: &str) -> Result<(), &'static str> {
+    if value.is_empty() {
+        Err("it is empty")
+    } else if value.bytes().any(|b| b.is_ascii_whitespace()) {
+        Err("it contains whitespace (a trailing newline from a file or environment variable?)")
+    } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        Err("it contains a control or non-ASCII character")
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+    #[test]
+    fn debug_shows_only_the_access_key_id() {
+        let c = Credentials::new("AKIDEXAMPLE", SECRET, Some("TOKENVALUE")).unwrap();
+        let s = format!("{c:?} {c:#?}");
+        assert!(!s.contains(SECRET) && !s.contains("TOKENVALUE"), "{s}");
+        let c = Credentials::new("AKIDEXAMPLE", SECRET, None).unwrap();
+        assert_eq!(
+            format!("{c:?}"),
+            r#"Credentials { access_key_id: "AKIDEXAMPLE", secret_access_key: <redacted>, session_token: None }"#
+        );
+    }
+
+    #[test]
+    fn access_key_id_rules() {
+        assert!(Credentials::new("AKIA_123", SECRET, None).is_ok());
+        for bad in ["", "AKID\n", "AKID/X", "AKÎD", &"A".repeat(129)] {
+            let err = Credentials::new(bad, SECRET, None).unwrap_err();
+            assert!(matches!(err, Error::InvalidAccessKeyId { .. }), "{bad:?}");
+        }
+        assert!(Credentials::new(&"A".repeat(128), SECRET, None).is_ok());
+    }
+
+    #[test]
+    fn secret_and_token_rules() {
+        for bad in ["", "abc\n", "a b", "é", "\u{7f}"] {
+            assert!(matches!(
+                Credentials::new("AKID", bad, None),
+                Err(Error::InvalidSecretAccessKey { .. })
+            ));
+            assert!(matches!(
+                Credentials::new("AKID", SECRET, Some(bad)),
+                Err(Error::InvalidSessionToken { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn errors_never_show_the_bad_value() {
+        let err = Credentials::new("AKID", "SECRETVALUE\n", None).unwrap_err();
+        assert!(!err.to_string().contains("SECRETVALUE"));
+        assert!(!format!("{err:?}").contains("SECRETVALUE"));
+        assert!(err.to_string().contains("whitespace"), "{err}");
+    }
+}

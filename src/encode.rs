@@ -1,0 +1,151 @@
+//! The crate's one percent-encoder, used for the canonical URI, the canonical query and the
+//! emitted URL alike, so that what is sent is exactly what was signed.
+//!
+//! SigV4 encodes with the RFC 3986 unreserved set: `A-Z a-z 0-9 - . _ ~` stay as they are and
+//! every other byte becomes `%XX` with uppercase hex. A space is `%20` (never `+`), a literal `+`
+//! is `%2B`. `application/x-www-form-urlencoded` serializers such as
+//! `url::Url::query_pairs_mut` write `+` for a space and are therefore never used here.
+
+use percent_encoding::{percent_decode_str, percent_encode_byte};
+
+use crate::sink::{Sink, ascii_str};
+
+/// Whether SigV4 leaves `byte` unencoded (RFC 3986 section 2.3).
+#[inline]
+pub(crate) const fn is_unreserved(byte: u8) -> bool {
+    matches!(byte, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~')
+}
+
+/// Which bytes besides the unreserved ones stay as they are.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Keep {
+    /// Only the unreserved set: query keys and values.
+    Unreserved,
+    /// The unreserved set and `/`: the canonical URI.
+    UnreservedAndSlash,
+}
+
+impl Keep {
+    #[inline]
+    const fn keeps(self, byte: u8) -> bool {
+        is_unreserved(byte) || (matches!(self, Keep::UnreservedAndSlash) && byte == b'/')
+    }
+}
+
+/// Writes `bytes` percent-encoded.
+#[inline]
+pub(crate) fn encode_into(sink: &mut impl Sink, bytes: &[u8], keep: Keep) {
+    let mut run_start = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        if keep.keeps(byte) {
+            continue;
+        }
+        if run_start < i {
+            sink.put(ascii_str(bytes.get(run_start..i).unwrap_or_default()));
+        }
+        sink.put(percent_encode_byte(byte));
+        run_start = i + 1;
+    }
+    if run_start < bytes.len() {
+        sink.put(ascii_str(bytes.get(run_start..).unwrap_or_default()));
+    }
+}
+
+/// The length of `bytes` once percent-encoded.
+#[inline]
+pub(crate) fn encoded_len(bytes: &[u8], keep: Keep) -> usize {
+    bytes
+        .iter()
+        .map(|&b| if keep.keeps(b) { 1 } else { 3 })
+        .sum()
+}
+
+/// Percent-decodes a query key or value as it appeared in a URL (`%XX` becomes the byte, a `+`
+/// stays a `+`, a `%` not followed by two hex digits stays literal) and writes it encoded again
+/// with the unreserved set. `a%2fb`, `a/b` and `a%2Fb` all become `a%2Fb`.
+pub(crate) fn reencode_query_component(sink: &mut impl Sink, raw: &str) {
+    if !raw.as_bytes().contains(&b'%') {
+        encode_into(sink, raw.as_bytes(), Keep::Unreserved);
+        return;
+    }
+    let mut one = [0u8; 4];
+    for byte in percent_decode_str(raw) {
+        if is_unreserved(byte) {
+            sink.put(char::from(byte).encode_utf8(&mut one));
+        } else {
+            sink.put(percent_encode_byte(byte));
+        }
+    }
+}
+
+/// Percent-encodes `input` with the unreserved set, as SigV4 does for every query key and value.
+///
+/// This is the encoder the crate uses for the canonical query and for the URL it emits; it is
+/// public so that callers who build URLs around a presigned one can match it byte for byte.
+///
+/// ```
+/// assert_eq!(sigv4_wss::uri_encode("a b+c/d~é"), "a%20b%2Bc%2Fd~%C3%A9");
+/// ```
+#[must_use]
+pub fn uri_encode(input: &str) -> String {
+    let mut out = String::with_capacity(encoded_len(input.as_bytes(), Keep::Unreserved));
+    encode_into(&mut out, input.as_bytes(), Keep::Unreserved);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reencode(raw: &str) -> String {
+        let mut s = String::new();
+        reencode_query_component(&mut s, raw);
+        assert!(s.len() <= 3 * raw.len(), "length of {raw:?}");
+        s
+    }
+
+    #[test]
+    fn unreserved_set_is_exactly_rfc3986() {
+        let kept: String = (0u8..=255)
+            .filter(|&b| is_unreserved(b))
+            .map(char::from)
+            .collect();
+        assert_eq!(
+            kept,
+            "-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz~"
+        );
+    }
+
+    #[test]
+    fn space_is_percent_20_and_plus_is_percent_2b() {
+        assert_eq!(uri_encode("a b"), "a%20b");
+        assert_eq!(uri_encode("a+b"), "a%2Bb");
+        assert!(!uri_encode(" + ").contains('+'));
+    }
+
+    #[test]
+    fn path_keeps_slashes_only() {
+        let mut s = String::new();
+        encode_into(&mut s, b"/a b/%40c=/", Keep::UnreservedAndSlash);
+        assert_eq!(s, "/a%20b/%2540c%3D/");
+        assert_eq!(
+            encoded_len(b"/a b/%40c=/", Keep::UnreservedAndSlash),
+            s.len()
+        );
+    }
+
+    #[test]
+    fn query_components_are_decoded_then_encoded_once() {
+        assert_eq!(reencode("a%2fb"), "a%2Fb");
+        assert_eq!(reencode("a/b"), "a%2Fb");
+        assert_eq!(reencode("x+y"), "x%2By");
+        assert_eq!(reencode("x%20y"), "x%20y");
+        assert_eq!(reencode("%7E%41"), "~A");
+        assert_eq!(reencode("%E1%88%B4"), "%E1%88%B4");
+        assert_eq!(reencode("ሴ"), "%E1%88%B4");
+        // A '%' that starts no escape is a literal percent sign.
+        assert_eq!(reencode("100%"), "100%25");
+        assert_eq!(reencode("%zz"), "%25zz");
+        assert_eq!(reencode(""), "");
+    }
+}

@@ -1,0 +1,28 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod amz_date;
+mod canonical;
+mod credentials;
+mod encode;
+mod error;
+mod presign;
+mod scope;
+pub mod service;
+mod signing_key;
+mod sink;
+mod string_to_sign;
+mod target;
+
+pub use amz_date::AmzDate;
+pub use canonical::{CanonicalRequest, EMPTY_PAYLOAD_SHA256, RedactedCanonicalRequest};
+pub use credentials::Credentials;
+pub use encode::uri_encode;
+pub use error::Error;
+pub use presign::{
+    PresignOptions, PresignedUrl, Presigner, RedactedUrl, SessionTokenMode, presign_url,
+    presign_url_with_options,
+};
+pub use scope::{CredentialScope, Scope};
+pub use signing_key::{Signature, SigningKey};
+pub use string_to_sign::{ALGORITHM, StringToSign};

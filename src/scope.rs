@@ -1,0 +1,242 @@
+//! The region and service a request is signed for, and the credential scope built from them.
+
+use core::fmt;
+
+use crate::amz_date::AmzDate;
+use crate::error::Error;
+use crate::service;
+use crate::sink::{FmtSink, Sink};
+
+/// The region and service of the credential scope, checked once.
+///
+/// ```
+/// use sigv4_wss::Scope;
+///
+/// let scope = Scope::new("eu-west-1", "execute-api")?;
+/// assert_eq!((scope.region(), scope.service()), ("eu-west-1", "execute-api"));
+/// assert!(Scope::new("EU-West-1", "execute-api").is_err());
+/// # Ok::<(), sigv4_wss::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Scope {
+    region: String,
+    service: String,
+}
+
+impl Scope {
+    /// Checks and stores a region and service.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRegion`] or [`Error::InvalidService`] unless the value is 1 to 64
+    /// lowercase ASCII letters, digits and hyphens (every AWS region and signing name is).
+    pub fn new(region: &str, service: &str) -> Result<Self, Error> {
+        if !is_scope_name(region) {
+            return Err(Error::InvalidRegion {
+                region: region.to_owned(),
+            });
+        }
+        if !is_scope_name(service) {
+            return Err(Error::InvalidService {
+                service: service.to_owned(),
+            });
+        }
+        Ok(Self {
+            region: region.to_owned(),
+            service: service.to_owned(),
+        })
+    }
+
+    /// Tells region and service from an AWS endpoint's host name:
+    ///
+    /// | host | service |
+    /// | --- | --- |
+    /// | `{api-id}.execute-api.{region}.amazonaws.com` | `execute-api` |
+    /// | `{prefix}-ats.iot.{region}.amazonaws.com`, `{prefix}.iot.{region}.amazonaws.com` | `iotdevicegateway` |
+    /// | `transcribestreaming.{region}.amazonaws.com` | `transcribe` |
+    /// | `{name}.{cluster-id}.{region}.neptune.amazonaws.com` | `neptune-db` |
+    ///
+    /// The China partition's `amazonaws.com.cn` suffix is recognized too, and GovCloud
+    /// regions (`us-gov-west-1`) need nothing special. Custom domain names cannot be read this
+    /// way: give region and service to [`Scope::new`].
+    ///
+    /// ```
+    /// use sigv4_wss::Scope;
+    ///
+    /// let scope = Scope::from_url("wss://abc123.execute-api.cn-north-1.amazonaws.com.cn/dev")?;
+    /// assert_eq!((scope.region(), scope.service()), ("cn-north-1", "execute-api"));
+    /// assert!(Scope::from_url("wss://chat.example.com/").is_err());
+    /// # Ok::<(), sigv4_wss::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownEndpoint`] for any other host, and the URL errors of
+    /// [`presign_url`](crate::presign_url) for a URL that cannot be parsed.
+    pub fn from_url(url: &str) -> Result<Self, Error> {
+        let target = crate::target::Target::parse(url)?;
+        let host = target.host_name();
+        infer(host).ok_or_else(|| Error::UnknownEndpoint {
+            host: host.to_owned(),
+        })
+    }
+
+    /// The region, such as `us-east-1`.
+    #[must_use]
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// The service's signing name, such as `execute-api`.
+    #[must_use]
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+}
+
+fn is_scope_name(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn infer(host: &str) -> Option<Scope> {
+    let rest = host
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| host.strip_suffix(".amazonaws.com.cn"))?;
+    let labels: Vec<&str> = rest.split('.').collect();
+    let (region, service) = match labels.as_slice() {
+        [id, "execute-api", region] if !id.is_empty() => (*region, service::EXECUTE_API),
+        [prefix, "iot", region] if !prefix.is_empty() => (*region, service::IOT),
+        ["transcribestreaming", region] => (*region, service::TRANSCRIBE),
+        [name, cluster, region, "neptune"] if !name.is_empty() && !cluster.is_empty() => {
+            (*region, service::NEPTUNE)
+        }
+        _ => return None,
+    };
+    Scope::new(region, service).ok()
+}
+
+/// The credential scope, `{date}/{region}/{service}/aws4_request`, as it appears (with `/`
+/// encoded as `%2F`) in `X-Amz-Credential` and as the third line of the string to sign.
+///
+/// ```
+/// use sigv4_wss::{AmzDate, CredentialScope, Scope};
+/// use time::macros::datetime;
+///
+/// let date = AmzDate::new(datetime!(2020-01-31 10:02:33 UTC))?;
+/// let scope = Scope::new("us-east-1", "execute-api")?;
+/// assert_eq!(
+///     CredentialScope::new(&date, &scope).to_string(),
+///     "20200131/us-east-1/execute-api/aws4_request"
+/// );
+/// # Ok::<(), sigv4_wss::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CredentialScope<'a> {
+    date: &'a AmzDate,
+    scope: &'a Scope,
+}
+
+impl<'a> CredentialScope<'a> {
+    /// The scope for a signing time, region and service.
+    #[must_use]
+    pub fn new(date: &'a AmzDate, scope: &'a Scope) -> Self {
+        Self { date, scope }
+    }
+
+    /// Writes the scope with `separator` between its parts (`/` or, in a URL, `%2F`).
+    pub(crate) fn write(&self, sink: &mut impl Sink, separator: &str) {
+        sink.put(self.date.date());
+        sink.put(separator);
+        sink.put(&self.scope.region);
+        sink.put(separator);
+        sink.put(&self.scope.service);
+        sink.put(separator);
+        sink.put("aws4_request");
+    }
+}
+
+impl fmt::Display for CredentialScope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut sink = FmtSink::new(f);
+        self.write(&mut sink, "/");
+        sink.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inferred(url: &str) -> Option<(String, String)> {
+        Scope::from_url(url).ok().map(|s| (s.region, s.service))
+    }
+
+    #[test]
+    fn infers_aws_endpoints() {
+        let pair = |r: &str, s: &str| Some((r.to_owned(), s.to_owned()));
+        assert_eq!(
+            inferred("wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev"),
+            pair("us-east-1", "execute-api")
+        );
+        assert_eq!(
+            inferred("https://ABC.EXECUTE-API.US-GOV-WEST-1.AMAZONAWS.COM/prod/@connections/x"),
+            pair("us-gov-west-1", "execute-api")
+        );
+        assert_eq!(
+            inferred("wss://abc.execute-api.cn-northwest-1.amazonaws.com.cn/dev"),
+            pair("cn-northwest-1", "execute-api")
+        );
+        assert_eq!(
+            inferred("wss://a1b2c3-ats.iot.eu-west-1.amazonaws.com/mqtt"),
+            pair("eu-west-1", "iotdevicegateway")
+        );
+        assert_eq!(
+            inferred(
+                "wss://transcribestreaming.us-west-2.amazonaws.com:8443/stream-transcription-websocket"
+            ),
+            pair("us-west-2", "transcribe")
+        );
+        assert_eq!(
+            inferred("wss://db.cluster-c1x2y3.us-east-2.neptune.amazonaws.com:8182/gremlin"),
+            pair("us-east-2", "neptune-db")
+        );
+    }
+
+    #[test]
+    fn refuses_other_hosts() {
+        for url in [
+            "wss://chat.example.com/",
+            "wss://execute-api.us-east-1.amazonaws.com/",
+            "wss://abc.execute-api.amazonaws.com/",
+            "wss://s3.amazonaws.com/",
+            "wss://abc.execute-api.us-east-1.amazonaws.com.evil.example/",
+            "wss://127.0.0.1/",
+        ] {
+            let err = Scope::from_url(url).unwrap_err();
+            assert!(matches!(err, Error::UnknownEndpoint { .. }), "{url}: {err}");
+        }
+    }
+
+    #[test]
+    fn names_are_checked() {
+        for bad in [
+            "",
+            "US-EAST-1",
+            "us east 1",
+            "us/east",
+            &"a".repeat(65),
+            "é",
+        ] {
+            assert!(matches!(
+                Scope::new(bad, "execute-api"),
+                Err(Error::InvalidRegion { .. })
+            ));
+            assert!(matches!(
+                Scope::new("us-east-1", bad),
+                Err(Error::InvalidService { .. })
+            ));
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! Service names and what each WebSocket service needs.
+//!
+//! | service | endpoint | session token | max `X-Amz-Expires` | max URL length |
+//! | --- | --- | --- | --- | --- |
+//! | [`EXECUTE_API`] | `wss://{api-id}.execute-api.{region}.amazonaws.com/{stage}` | signed | 604800 | 4096 (`ws`/`wss`) |
+//! | [`IOT`] | `wss://{prefix}-ats.iot.{region}.amazonaws.com/mqtt` | appended after signing | 604800 | none |
+//! | [`TRANSCRIBE`] | `wss://transcribestreaming.{region}.amazonaws.com:8443/stream-transcription-websocket` | signed | 300 | none |
+//! | [`NEPTUNE`] | `wss://{cluster}:8182/gremlin` | signed | 604800 | none |
+//! | anything else | custom domains give region and service | signed | 604800 | none |
+
+/// Amazon API Gateway (WebSocket `$connect` with `AWS_IAM`, and the `@connections` API).
+pub const EXECUTE_API: &str = "execute-api";
+/// AWS IoT Core's MQTT over WebSocket (the signing name of the data endpoint).
+pub const IOT: &str = "iotdevicegateway";
+/// Amazon Transcribe streaming over WebSocket.
+pub const TRANSCRIBE: &str = "transcribe";
+/// Amazon Neptune's Gremlin and openCypher WebSocket endpoints with IAM authentication.
+pub const NEPTUNE: &str = "neptune-db";
+
+/// The longest expiry SigV4 allows anywhere: 7 days.
+pub const MAX_EXPIRES_SECS: u32 = 604_800;
+
+/// The rules that differ between services.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Rules {
+    /// Whether the session token is part of the signature by default.
+    pub(crate) sign_token: bool,
+    /// The largest `X-Amz-Expires` the service accepts.
+    pub(crate) max_expires: u32,
+    /// The longest WebSocket URL the service accepts, if it has a documented limit.
+    pub(crate) max_ws_url_len: Option<usize>,
+}
+
+impl Rules {
+    pub(crate) fn of(service: &str) -> Self {
+        match service {
+            // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
+            EXECUTE_API => Self {
+                max_ws_url_len: Some(4096),
+                ..Self::DEFAULT
+            },
+            // https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html: "append
+            // X-Amz-Security-Token as a query parameter after the signature has been computed".
+            IOT => Self {
+                sign_token: false,
+                ..Self::DEFAULT
+            },
+            // https://docs.aws.amazon.com/transcribe/latest/dg/streaming-websocket.html
+            TRANSCRIBE => Self {
+                max_expires: 300,
+                ..Self::DEFAULT
+            },
+            _ => Self::DEFAULT,
+        }
+    }
+
+    const DEFAULT: Self = Self {
+        sign_token: true,
+        max_expires: MAX_EXPIRES_SECS,
+        max_ws_url_len: None,
+    };
+}

@@ -1,0 +1,95 @@
+//! Where canonical bytes go: a `String`, a SHA-256 state, or a formatter.
+//!
+//! Every canonical form in this crate (canonical request, string to sign, scope) is written by
+//! one function generic over [`Sink`], so the bytes that are hashed and the bytes that
+//! `Display` shows can never differ.
+
+use core::fmt;
+
+use sha2::{Digest as _, Sha256};
+
+/// A destination for canonical text.
+pub(crate) trait Sink {
+    /// Appends `s`.
+    fn put(&mut self, s: &str);
+}
+
+impl Sink for String {
+    #[inline]
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+impl Sink for Sha256 {
+    #[inline]
+    fn put(&mut self, s: &str) {
+        self.update(s.as_bytes());
+    }
+}
+
+/// Adapts a [`fmt::Formatter`] (or any [`fmt::Write`]) to [`Sink`], remembering the first error.
+pub(crate) struct FmtSink<'a, W: fmt::Write + ?Sized> {
+    out: &'a mut W,
+    result: fmt::Result,
+}
+
+impl<'a, W: fmt::Write + ?Sized> FmtSink<'a, W> {
+    pub(crate) fn new(out: &'a mut W) -> Self {
+        Self {
+            out,
+            result: Ok(()),
+        }
+    }
+
+    /// The first write error, if any.
+    pub(crate) fn finish(self) -> fmt::Result {
+        self.result
+    }
+}
+
+impl<W: fmt::Write + ?Sized> Sink for FmtSink<'_, W> {
+    fn put(&mut self, s: &str) {
+        if self.result.is_ok() {
+            self.result = self.out.write_str(s);
+        }
+    }
+}
+
+/// Lowercase hexadecimal of a 32-byte digest, without allocating.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hex64([u8; 64]);
+
+impl Hex64 {
+    pub(crate) fn new(bytes: &[u8; 32]) -> Self {
+        let mut out = [0u8; 64];
+        for (pair, byte) in out.chunks_exact_mut(2).zip(bytes) {
+            if let [hi, lo] = pair {
+                *hi = hex_digit(byte >> 4);
+                *lo = hex_digit(byte & 0x0f);
+            }
+        }
+        Self(out)
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        ascii_str(&self.0)
+    }
+}
+
+/// The lowercase hex digit for a nibble (`0..=15`).
+const fn hex_digit(nibble: u8) -> u8 {
+    if nibble < 10 {
+        b'0' + nibble
+    } else {
+        b'a' + (nibble - 10)
+    }
+}
+
+/// Views bytes that this crate itself wrote as ASCII as a `&str`.
+///
+/// Only called on buffers filled with ASCII digits and letters by this crate, so the
+/// conversion cannot fail; the empty-string fallback exists so that no panic path does.
+pub(crate) fn ascii_str(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes).unwrap_or_default()
+}

@@ -1,0 +1,87 @@
+//! The string to sign: the second step of SigV4.
+//!
+//! ```text
+//! AWS4-HMAC-SHA256\n
+//! {X-Amz-Date}\n
+//! {credential scope}\n
+//! {hex SHA-256 of the canonical request}
+//! ```
+
+use core::fmt;
+
+use crate::amz_date::AmzDate;
+use crate::scope::CredentialScope;
+use crate::sink::{FmtSink, Hex64, Sink};
+
+/// The only algorithm this crate signs with (`X-Amz-Algorithm`).
+pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+
+/// The string to sign, built from the signing time, the credential scope and the hash of the
+/// canonical request. It holds no secret; `Display` writes its exact bytes.
+///
+/// ```
+/// use sigv4_wss::{AmzDate, CanonicalRequest, CredentialScope, Scope, StringToSign};
+/// use time::macros::datetime;
+///
+/// let date = AmzDate::new(datetime!(2015-08-30 12:36:00 UTC))?;
+/// let scope = Scope::new("us-east-1", "service")?;
+/// let request = CanonicalRequest::new("GET", "/")?.with_header("Host", "example.amazonaws.com")?;
+/// let sts = StringToSign::new(&date, CredentialScope::new(&date, &scope), &request.sha256());
+/// assert_eq!(
+///     sts.to_string(),
+///     "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n\
+///      80c82396f0437974f4cbd2fab4cbeabe4d1c76dd4772ae3cb79bb2bac4cfb71a"
+/// );
+/// # Ok::<(), sigv4_wss::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StringToSign<'a> {
+    date: &'a AmzDate,
+    scope: CredentialScope<'a>,
+    canonical_request_hash: Hex64Debug,
+}
+
+impl<'a> StringToSign<'a> {
+    /// Builds the string to sign from its three inputs.
+    #[must_use]
+    pub fn new(
+        date: &'a AmzDate,
+        scope: CredentialScope<'a>,
+        canonical_request_sha256: &[u8; 32],
+    ) -> Self {
+        Self {
+            date,
+            scope,
+            canonical_request_hash: Hex64Debug(Hex64::new(canonical_request_sha256)),
+        }
+    }
+
+    /// Writes the exact bytes.
+    pub(crate) fn write(&self, sink: &mut impl Sink) {
+        sink.put(ALGORITHM);
+        sink.put("\n");
+        sink.put(self.date.date_time());
+        sink.put("\n");
+        self.scope.write(sink, "/");
+        sink.put("\n");
+        sink.put(self.canonical_request_hash.0.as_str());
+    }
+}
+
+impl fmt::Display for StringToSign<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut sink = FmtSink::new(f);
+        self.write(&mut sink);
+        sink.finish()
+    }
+}
+
+/// The canonical request's hash, shown as hex by `Debug`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Hex64Debug(Hex64);
+
+impl fmt::Debug for Hex64Debug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
