@@ -51,6 +51,17 @@ pub enum Error {
         name: String,
     },
 
+    /// The request to sign already has a header that the signer adds (`Authorization`,
+    /// `X-Amz-Date`, `X-Amz-Security-Token`).
+    #[error(
+        "the request already has an {name} header; pass the request without SigV4 \
+         authentication headers (the signer adds them)"
+    )]
+    ReservedHeader {
+        /// The header's name, lowercased.
+        name: String,
+    },
+
     /// The region is empty or not of the form AWS uses.
     #[error(
         "invalid region {region:?}; expected 1 to 64 lowercase ASCII letters, digits and \

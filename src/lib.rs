@@ -7,6 +7,7 @@ mod credentials;
 mod encode;
 mod error;
 mod presign;
+mod request;
 mod scope;
 pub mod service;
 mod signing_key;
@@ -20,9 +21,10 @@ pub use credentials::Credentials;
 pub use encode::uri_encode;
 pub use error::Error;
 pub use presign::{
-    PresignOptions, PresignedUrl, Presigner, RedactedUrl, SessionTokenMode, presign_url,
+    PresignedUrl, Presigner, RedactedUrl, SessionTokenMode, SigningOptions, presign_url,
     presign_url_with_options,
 };
+pub use request::{Signed, presign_request, sign_headers};
 pub use scope::{CredentialScope, Scope};
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::{ALGORITHM, StringToSign};

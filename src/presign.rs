@@ -54,14 +54,14 @@ pub enum SessionTokenMode {
     Unsigned,
 }
 
-/// Optional settings for presigning; `PresignOptions::default()` is right for every service in
+/// Optional settings for signing; `SigningOptions::default()` is right for every service in
 /// the [service table](crate::service).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct PresignOptions {
+pub struct SigningOptions {
     session_token: SessionTokenMode,
 }
 
-impl PresignOptions {
+impl SigningOptions {
     /// Overrides where the session token goes (see [`SessionTokenMode`]).
     #[must_use]
     pub fn session_token(mut self, mode: SessionTokenMode) -> Self {
@@ -69,7 +69,7 @@ impl PresignOptions {
         self
     }
 
-    fn signs_token(&self, rules: Rules) -> bool {
+    pub(crate) fn signs_token(&self, rules: Rules) -> bool {
         match self.session_token {
             SessionTokenMode::ServiceDefault => rules.sign_token,
             SessionTokenMode::Signed => true,
@@ -222,11 +222,11 @@ pub fn presign_url(
         scope,
         time,
         expires,
-        &PresignOptions::default(),
+        &SigningOptions::default(),
     )
 }
 
-/// [`presign_url`] with [`PresignOptions`].
+/// [`presign_url`] with [`SigningOptions`].
 ///
 /// # Errors
 ///
@@ -237,7 +237,7 @@ pub fn presign_url_with_options(
     scope: &Scope,
     time: OffsetDateTime,
     expires: Duration,
-    options: &PresignOptions,
+    options: &SigningOptions,
 ) -> Result<PresignedUrl, Error> {
     let rules = Rules::of(scope.service());
     let signer = Signer {
@@ -293,7 +293,7 @@ pub fn presign_url_with_options(
 pub struct Presigner {
     credentials: Credentials,
     scope: Scope,
-    options: PresignOptions,
+    options: SigningOptions,
     rules: Rules,
     encoded_token: Option<String>,
     key: Mutex<Option<CachedKey>>,
@@ -309,12 +309,12 @@ impl Presigner {
     /// A presigner with the default options.
     #[must_use]
     pub fn new(credentials: Credentials, scope: Scope) -> Self {
-        Self::with_options(credentials, scope, PresignOptions::default())
+        Self::with_options(credentials, scope, SigningOptions::default())
     }
 
     /// A presigner with `options`.
     #[must_use]
-    pub fn with_options(credentials: Credentials, scope: Scope, options: PresignOptions) -> Self {
+    pub fn with_options(credentials: Credentials, scope: Scope, options: SigningOptions) -> Self {
         let encoded_token = credentials.session_token().map(|token| {
             let mut s = String::with_capacity(encoded_len(token.as_bytes(), Keep::Unreserved));
             encode_into(&mut s, token.as_bytes(), Keep::Unreserved);
@@ -547,7 +547,7 @@ fn push_u32(out: &mut String, n: u32) {
 }
 
 /// Checks `expires` against SigV4's and the service's limits.
-fn expires_secs(expires: Duration, rules: Rules, service: &str) -> Result<u32, Error> {
+pub(crate) fn expires_secs(expires: Duration, rules: Rules, service: &str) -> Result<u32, Error> {
     if expires.subsec_nanos() != 0 {
         return Err(Error::ExpiresNotWholeSeconds { expires });
     }
@@ -648,7 +648,7 @@ impl Signer<'_> {
         }
         let scope = CredentialScope::new(date, self.scope);
         push_param(out, &mut params, "X-Amz-Algorithm", |o| {
-            o.push_str(ALGORITHM)
+            o.push_str(ALGORITHM);
         });
         push_param(out, &mut params, "X-Amz-Credential", |o| {
             o.push_str(self.access_key_id);
@@ -656,11 +656,11 @@ impl Signer<'_> {
             scope.write(o, "%2F");
         });
         push_param(out, &mut params, "X-Amz-Date", |o| {
-            o.push_str(date.date_time())
+            o.push_str(date.date_time());
         });
         push_param(out, &mut params, "X-Amz-Expires", |o| push_u32(o, expires));
         push_param(out, &mut params, "X-Amz-SignedHeaders", |o| {
-            o.push_str("host")
+            o.push_str("host");
         });
         out.push_str("&X-Amz-Signature=");
         let signature_at = out.len();
