@@ -121,8 +121,8 @@ pub enum Error {
         reason: &'static str,
     },
 
-    /// A required environment variable is missing (or not valid Unicode).
-    #[error("environment variable {name} is not set (or not valid Unicode)")]
+    /// A required environment variable is unset, empty or not valid Unicode.
+    #[error("environment variable {name} is not set (or is empty, or not valid Unicode)")]
     MissingEnvVar {
         /// The variable's name.
         name: &'static str,

@@ -1,3 +1,16 @@
+//! <!-- The README's links point to docs.rs; these make rustdoc resolve them locally. -->
+//! [`Presigner`]: Presigner
+//! [`presign_url`]: presign_url
+//! [`presign_request`]: presign_request
+//! [`sign_headers`]: sign_headers
+//! [`SigningOptions::session_token`]: SigningOptions::session_token
+//! [`Error`]: Error
+//! [`CanonicalRequest`]: CanonicalRequest
+//! [`CredentialScope`]: CredentialScope
+//! [`StringToSign`]: StringToSign
+//! [`SigningKey`]: SigningKey
+//! [`Signature`]: Signature
+//!
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
