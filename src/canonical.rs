@@ -364,31 +364,22 @@ impl CanonicalRequest {
     }
 
     fn redacted_parts(&self) -> (Pairs<'_>, Pairs<'_>) {
-        const HIDDEN: &str = "<redacted>";
-        let query = self
-            .query
-            .iter()
-            .map(|(k, v)| {
-                if k.eq_ignore_ascii_case(SECURITY_TOKEN) {
-                    (k.as_str(), HIDDEN)
-                } else {
-                    (k.as_str(), v.as_str())
-                }
-            })
-            .collect();
-        let headers = self
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                if n.eq_ignore_ascii_case(SECURITY_TOKEN) {
-                    (n.as_str(), HIDDEN)
-                } else {
-                    (n.as_str(), v.as_str())
-                }
-            })
-            .collect();
-        (query, headers)
+        (redact_token(&self.query), redact_token(&self.headers))
     }
+}
+
+/// The pairs with the session token's value (parameter or header) replaced by `<redacted>`.
+fn redact_token(pairs: &[(String, String)]) -> Pairs<'_> {
+    pairs
+        .iter()
+        .map(|(name, value)| {
+            if name.eq_ignore_ascii_case(SECURITY_TOKEN) {
+                (name.as_str(), "<redacted>")
+            } else {
+                (name.as_str(), value.as_str())
+            }
+        })
+        .collect()
 }
 
 /// Borrowed name/value pairs.
