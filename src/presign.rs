@@ -167,7 +167,8 @@ impl fmt::Display for RedactedUrl<'_> {
 ///
 /// - the URL is parsed the way browsers do (WHATWG): scheme and host lowercased, a default
 ///   port (`ws`/`http` 80, `wss`/`https` 443) dropped, spaces and non-ASCII characters in the
-///   path percent-encoded, `.`/`..` segments resolved; the fragment is dropped (it is never
+///   path percent-encoded (and `[`, `]`, `^`, `|`, which RFC 3986 forbids there and clients
+///   send differently), `.`/`..` segments resolved; the fragment is dropped (it is never
 ///   sent, and a browser's `WebSocket` refuses a URL that has one); userinfo stays in the URL
 ///   but is never part of the signed `Host`;
 /// - the signed `Host` is the lowercase host plus `:port` when the port is not the default;

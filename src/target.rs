@@ -4,7 +4,10 @@
 //! they lowercase the host, drop a default port, percent-encode spaces and non-ASCII
 //! characters, resolve `.` and `..` segments and strip the fragment. The signature must cover
 //! the request *as sent*, so every URL goes through the same parser (`url`, which implements
-//! that standard) and the presigned URL is built from its serialization.
+//! that standard) and the presigned URL is built from its serialization. One step goes
+//! further than the standard: `[`, `]`, `^` and `|`, which it leaves raw in a path although
+//! RFC 3986 forbids them there, are percent-encoded too, because clients disagree on how to
+//! send them raw (see `escape_path_chars_rfc3986_forbids`).
 //!
 //! URLs that are already in serialized form (lowercase `ws`/`wss`/`http`/`https` scheme,
 //! lowercase DNS host, optional non-default port, a path and query that the parser would leave
@@ -82,8 +85,9 @@ impl<'a> Target<'a> {
         if let Some(target) = Self::parse_serialized(input) {
             return Ok(target);
         }
-        let url = storage.insert(parse_url(input)?);
-        Self::from_url(url)
+        let mut url = parse_url(input)?;
+        escape_path_chars_rfc3986_forbids(&mut url);
+        Self::from_url(storage.insert(url))
     }
 
     /// Parses `input` with the URL parser (no fast path); used where speed does not matter.
@@ -182,6 +186,33 @@ fn parse_url(input: &str) -> Result<Url, Error> {
         });
     }
     Ok(url)
+}
+
+/// The characters that the WHATWG parser leaves raw in a path although RFC 3986 does not allow
+/// them there.
+const PATH_CHARS_TO_ESCAPE: [(char, &str); 4] =
+    [('[', "%5B"), (']', "%5D"), ('^', "%5E"), ('|', "%7C")];
+
+/// Percent-encodes the [`PATH_CHARS_TO_ESCAPE`] in `url`'s path.
+///
+/// Clients disagree about those characters: a browser sends them raw, most HTTP and WebSocket
+/// libraries percent-encode them first (Python's requests and websockets do so for `|` and
+/// `^`), and some refuse them. A server then canonicalizes either `%7C` (double-encoded:
+/// `%257C`) or `|` (`%7C`), so a signature over the raw form only works with some clients.
+/// Written percent-encoded, the URL is sent byte for byte by every client, and the signature
+/// covers exactly that.
+fn escape_path_chars_rfc3986_forbids(url: &mut Url) {
+    if !url.path().contains(['[', ']', '^', '|']) {
+        return;
+    }
+    let mut path = String::with_capacity(url.path().len() + 16);
+    for c in url.path().chars() {
+        match PATH_CHARS_TO_ESCAPE.iter().find(|(raw, _)| *raw == c) {
+            Some((_, escaped)) => path.push_str(escaped),
+            None => path.push(c),
+        }
+    }
+    url.set_path(&path);
 }
 
 /// A lowercase ASCII DNS name that the WHATWG host parser returns unchanged: labels of
@@ -331,6 +362,16 @@ mod tests {
             (host.as_str(), path.as_str(), query),
             ("[::1]:8080", "/", None)
         );
+    }
+
+    #[test]
+    fn path_chars_that_rfc3986_forbids_are_sent_escaped() {
+        let mut storage = None;
+        let t = Target::parse_with("wss://h.example/a|b^c[d]e/%7C?q=|^[]", &mut storage).unwrap();
+        assert_eq!(t.path, "/a%7Cb%5Ec%5Bd%5De/%7C");
+        // The query is re-encoded by the signer, not here.
+        assert_eq!(t.query, Some("q=|^[]"));
+        assert!(fast("wss://h.example/a|b").is_none());
     }
 
     #[test]
