@@ -56,6 +56,61 @@ impl<W: fmt::Write + ?Sized> Sink for FmtSink<'_, W> {
     }
 }
 
+/// A table with an entry for every byte value, indexed without a bounds check that could
+/// fail.
+pub(crate) struct ByteTable<T>(pub(crate) [T; 256]);
+
+impl<T: Copy> ByteTable<T> {
+    #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "a u8 always indexes a 256-entry table"
+    )]
+    pub(crate) const fn get(&self, byte: u8) -> T {
+        self.0[byte as usize]
+    }
+}
+
+/// Up to `N` bytes gathered on the stack, so that many small pieces reach a hash in one call.
+pub(crate) struct StackBuffer<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+    overflowed: bool,
+}
+
+impl<const N: usize> StackBuffer<N> {
+    pub(crate) fn new() -> Self {
+        Self {
+            bytes: [0; N],
+            len: 0,
+            overflowed: false,
+        }
+    }
+
+    /// What was written, or `None` if it did not fit.
+    pub(crate) fn as_bytes(&self) -> Option<&[u8]> {
+        if self.overflowed {
+            None
+        } else {
+            self.bytes.get(..self.len)
+        }
+    }
+}
+
+impl<const N: usize> Sink for StackBuffer<N> {
+    #[inline]
+    fn put(&mut self, s: &str) {
+        let end = self.len + s.len();
+        match self.bytes.get_mut(self.len..end) {
+            Some(dest) => {
+                dest.copy_from_slice(s.as_bytes());
+                self.len = end;
+            }
+            None => self.overflowed = true,
+        }
+    }
+}
+
 /// Lowercase hexadecimal of a 32-byte digest, without allocating.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Hex64([u8; 64]);
