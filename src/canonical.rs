@@ -67,8 +67,18 @@ fn is_normalized(path: &str) -> bool {
     if rest.is_empty() {
         return true;
     }
-    let rest = rest.strip_suffix('/').unwrap_or(rest);
-    rest.split('/').all(|s| !matches!(s, "" | "." | ".."))
+    let rest = rest.strip_suffix('/').unwrap_or(rest).as_bytes();
+    let mut segment_start = 0;
+    for i in 0..=rest.len() {
+        if rest.get(i).is_none_or(|&b| b == b'/') {
+            let segment = rest.get(segment_start..i).unwrap_or_default();
+            if matches!(segment, b"" | b"." | b"..") {
+                return false;
+            }
+            segment_start = i + 1;
+        }
+    }
+    true
 }
 
 /// Writes a whole canonical request. `query` must be encoded and sorted, `headers` lowercase,

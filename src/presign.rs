@@ -687,10 +687,16 @@ impl<'a> Signer<'a> {
 
     /// The exact length of the URL [`Signer::write_url`] writes, or with a raw session token
     /// an upper bound (the token is not scanned twice).
-    fn url_capacity(&self, target: &Target<'_>, expires_digits: usize) -> usize {
-        let query: usize = split_query(target.query.unwrap_or_default())
-            .map(|(key, value)| 2 + reencoded_len(key) + reencoded_len(value))
-            .sum();
+    fn url_capacity(&self, target: &Target<'_>, plain_query: bool, expires_digits: usize) -> usize {
+        let query = target.query.unwrap_or_default();
+        let query = if plain_query {
+            // Written as it is, plus a `&` after it.
+            query.len() + usize::from(!query.is_empty())
+        } else {
+            split_query(query)
+                .map(|(key, value)| 2 + reencoded_len(key) + reencoded_len(value))
+                .sum()
+        };
         let token = match self.token {
             Some(Token::Raw(t)) => "&X-Amz-Security-Token=".len() + 3 * t.len(),
             Some(Token::Encoded(t)) => "&X-Amz-Security-Token=".len() + t.len(),
@@ -727,14 +733,20 @@ impl<'a> Signer<'a> {
         begin_auth: impl FnOnce(&AmzDate, &mut String) -> HmacSha256,
     ) -> Result<(Layout<'a>, HmacSha256), Error> {
         let (expires_buf, expires_digits) = digits(expires);
-        out.reserve(self.url_capacity(target, expires_digits));
+        let query = target.query.unwrap_or_default();
+        let plain_query = is_plain_query(query);
+        out.reserve(self.url_capacity(target, plain_query, expires_digits));
 
         out.push_str(target.scheme.as_str());
         out.push_str("://");
         out.push_str(target.authority);
         out.push_str(target.path);
         out.push('?');
-        write_user_params(target.query.unwrap_or_default(), user_params, out)?;
+        if plain_query {
+            write_plain_user_params(query, user_params, out)?;
+        } else {
+            write_user_params(query, user_params, out)?;
+        }
 
         // X-Amz-Algorithm, X-Amz-Credential, and X-Amz-Date up to the time of day.
         let algorithm_start = out.len();
@@ -865,14 +877,12 @@ impl<'a> Signer<'a> {
             });
         }
         let mut hasher = Sha256::new();
-        write_canonical_request_with(
+        write_presign_canonical_request(
             &mut hasher,
-            "GET",
-            target.path,
-            true,
-            |sink| write_canonical_query(sink, out, user_params, layout.auth.as_slice()),
-            &[("host", target.host)],
-            EMPTY_PAYLOAD_SHA256,
+            target,
+            out,
+            user_params,
+            layout.auth.as_slice(),
         );
         let hash: [u8; 32] = hasher.finalize().into();
         let string_to_sign = StringToSign::new(date, CredentialScope::new(date, self.scope), &hash);
@@ -887,6 +897,81 @@ impl<'a> Signer<'a> {
     }
 }
 
+/// Whether re-encoding `query` (see [`write_user_params`]) leaves it as it is: only
+/// unreserved characters, `&` and `=`, no empty item, and exactly one `=` in each item.
+fn is_plain_query(query: &str) -> bool {
+    let mut item_len = 0;
+    let mut equals = 0;
+    for &b in query.as_bytes() {
+        match b {
+            b'&' => {
+                if item_len == 0 || equals != 1 {
+                    return false;
+                }
+                item_len = 0;
+                equals = 0;
+                continue;
+            }
+            b'=' => equals += 1,
+            _ if Keep::Unreserved.keeps(b) => {}
+            _ => return false,
+        }
+        item_len += 1;
+    }
+    query.is_empty() || (item_len > 0 && equals == 1)
+}
+
+/// [`write_user_params`] for a query that [`is_plain_query`]: it is copied as it is.
+fn write_plain_user_params(
+    query: &str,
+    user_params: &mut Params,
+    out: &mut String,
+) -> Result<(), Error> {
+    if query.is_empty() {
+        return Ok(());
+    }
+    let base = out.len();
+    out.push_str(query);
+    out.push('&');
+    let mut start = 0;
+    let mut eq = 0;
+    for (i, &b) in query.as_bytes().iter().enumerate() {
+        match b {
+            b'=' => eq = i,
+            b'&' => {
+                check_not_reserved(query.get(start..eq).unwrap_or_default())?;
+                user_params.push(Param {
+                    start: base + start,
+                    eq: base + eq,
+                    end: base + i,
+                });
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    check_not_reserved(query.get(start..eq).unwrap_or_default())?;
+    user_params.push(Param {
+        start: base + start,
+        eq: base + eq,
+        end: base + query.len(),
+    });
+    Ok(())
+}
+
+/// Refuses a URL parameter named like one the signer adds (in any case).
+fn check_not_reserved(encoded_key: &str) -> Result<(), Error> {
+    match RESERVED
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case(encoded_key))
+    {
+        Some(name) => Err(Error::ReservedParameter {
+            name: (*name).to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Writes the URL's own query parameters, each re-encoded and followed by `&`, and records
 /// where they are.
 fn write_user_params(query: &str, user_params: &mut Params, out: &mut String) -> Result<(), Error> {
@@ -894,15 +979,7 @@ fn write_user_params(query: &str, user_params: &mut Params, out: &mut String) ->
         let start = out.len();
         reencode_query_component(out, key);
         let eq = out.len();
-        let encoded_key = out.get(start..eq).unwrap_or_default();
-        if let Some(name) = RESERVED
-            .iter()
-            .find(|n| n.eq_ignore_ascii_case(encoded_key))
-        {
-            return Err(Error::ReservedParameter {
-                name: (*name).to_owned(),
-            });
-        }
+        check_not_reserved(out.get(start..eq).unwrap_or_default())?;
         out.push('=');
         reencode_query_component(out, value);
         user_params.push(Param {
@@ -970,6 +1047,25 @@ fn put_param(sink: &mut impl Sink, s: &str, first: &mut bool) {
     }
     *first = false;
     sink.put(s);
+}
+
+/// The canonical request of a presigned `GET`: only `host` is signed, the payload is empty.
+fn write_presign_canonical_request(
+    sink: &mut impl Sink,
+    target: &Target<'_>,
+    out: &str,
+    user_params: &[Param],
+    auth: &[AuthParam<'_>],
+) {
+    write_canonical_request_with(
+        sink,
+        "GET",
+        target.path,
+        true,
+        |sink| write_canonical_query(sink, out, user_params, auth),
+        &[("host", target.host)],
+        EMPTY_PAYLOAD_SHA256,
+    );
 }
 
 /// Whether `a` sorts before `b`. Most URL parameters differ from `X-Amz-…` in the first byte.
