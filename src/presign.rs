@@ -399,7 +399,7 @@ impl Presigner {
     /// the date changed). The lock is held only for the copy.
     fn begin_auth(&self, signer: &Signer<'_>, date: &AmzDate, out: &mut String) -> HmacSha256 {
         let mut day = [0u8; 8];
-        day.copy_from_slice(date.date().as_bytes().get(..8).unwrap_or(&[0; 8]));
+        day.copy_from_slice(date.date_bytes().get(..8).unwrap_or(&[0; 8]));
         // A poisoned lock only means another thread panicked while holding it; the cache is
         // refreshed as a whole below, so it is never half-written: keep using it.
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
@@ -772,11 +772,12 @@ impl<'a> Signer<'a> {
             end: out.len(),
         };
         out.push_str("&X-Amz-Expires=");
-        out.push_str(crate::sink::ascii_str(
-            expires_buf
-                .get(expires_buf.len() - expires_digits..)
-                .unwrap_or_default(),
-        ));
+        for &digit in expires_buf
+            .get(expires_buf.len() - expires_digits..)
+            .unwrap_or_default()
+        {
+            out.push(char::from(digit));
+        }
         let expires_param = Param {
             start: date_param.end + 1,
             eq: date_param.end + 1 + "X-Amz-Expires".len(),

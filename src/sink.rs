@@ -12,6 +12,13 @@ use sha2::{Digest as _, Sha256};
 pub(crate) trait Sink {
     /// Appends `s`.
     fn put(&mut self, s: &str);
+
+    /// Appends ASCII text that this crate formatted itself (digits, hex). Sinks that take
+    /// bytes skip the UTF-8 check that turning them into a `&str` costs.
+    #[inline]
+    fn put_ascii(&mut self, ascii: &[u8]) {
+        self.put(ascii_str(ascii));
+    }
 }
 
 impl Sink for String {
@@ -25,6 +32,11 @@ impl Sink for Sha256 {
     #[inline]
     fn put(&mut self, s: &str) {
         self.update(s.as_bytes());
+    }
+
+    #[inline]
+    fn put_ascii(&mut self, ascii: &[u8]) {
+        self.update(ascii);
     }
 }
 
@@ -100,10 +112,16 @@ impl<const N: usize> StackBuffer<N> {
 impl<const N: usize> Sink for StackBuffer<N> {
     #[inline]
     fn put(&mut self, s: &str) {
-        let end = self.len + s.len();
+        self.put_ascii(s.as_bytes());
+    }
+
+    /// Takes any bytes: what is written here is hashed, never read back as a `&str`.
+    #[inline]
+    fn put_ascii(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
         match self.bytes.get_mut(self.len..end) {
             Some(dest) => {
-                dest.copy_from_slice(s.as_bytes());
+                dest.copy_from_slice(bytes);
                 self.len = end;
             }
             None => self.overflowed = true,
@@ -129,6 +147,10 @@ impl Hex64 {
 
     pub(crate) fn as_str(&self) -> &str {
         ascii_str(&self.0)
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
     }
 }
 
