@@ -80,6 +80,16 @@ impl AmzDate {
         ascii_str(self.bytes.get(..8).unwrap_or_default())
     }
 
+    /// [`AmzDate::date_time`] as bytes.
+    pub(crate) fn date_time_bytes(&self) -> &[u8; 16] {
+        &self.bytes
+    }
+
+    /// [`AmzDate::date`] as bytes.
+    pub(crate) fn date_bytes(&self) -> &[u8] {
+        self.bytes.get(..8).unwrap_or_default()
+    }
+
     /// Seconds since the Unix epoch (whole seconds: SigV4 has no sub-second precision).
     #[must_use]
     pub fn unix_timestamp(&self) -> i64 {

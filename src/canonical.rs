@@ -36,7 +36,7 @@ pub(crate) fn write_canonical_uri(sink: &mut impl Sink, path: &str, normalize: b
         return;
     }
     if !normalize || is_normalized(path) {
-        encode_into(sink, path.as_bytes(), Keep::UnreservedAndSlash);
+        encode_into(sink, path, Keep::UnreservedAndSlash);
         return;
     }
     let mut segments: Vec<&str> = Vec::new();
@@ -51,7 +51,7 @@ pub(crate) fn write_canonical_uri(sink: &mut impl Sink, path: &str, normalize: b
     }
     for segment in &segments {
         sink.put("/");
-        encode_into(sink, segment.as_bytes(), Keep::Unreserved);
+        encode_into(sink, segment, Keep::Unreserved);
     }
     if segments.is_empty() || path.ends_with('/') {
         sink.put("/");
@@ -67,14 +67,24 @@ fn is_normalized(path: &str) -> bool {
     if rest.is_empty() {
         return true;
     }
-    let rest = rest.strip_suffix('/').unwrap_or(rest);
-    rest.split('/').all(|s| !matches!(s, "" | "." | ".."))
+    let rest = rest.strip_suffix('/').unwrap_or(rest).as_bytes();
+    let mut segment_start = 0;
+    for i in 0..=rest.len() {
+        if rest.get(i).is_none_or(|&b| b == b'/') {
+            let segment = rest.get(segment_start..i).unwrap_or_default();
+            if matches!(segment, b"" | b"." | b"..") {
+                return false;
+            }
+            segment_start = i + 1;
+        }
+    }
+    true
 }
 
 /// Writes a whole canonical request. `query` must be encoded and sorted, `headers` lowercase,
 /// normalized, merged and sorted; every canonical request in the crate goes through here.
-pub(crate) fn write_canonical_request<'q, N, H>(
-    sink: &mut impl Sink,
+pub(crate) fn write_canonical_request<'q, S, N, H>(
+    sink: &mut S,
     method: &str,
     path: &str,
     normalize_path: bool,
@@ -82,6 +92,42 @@ pub(crate) fn write_canonical_request<'q, N, H>(
     headers: &[(N, H)],
     payload_hash: &str,
 ) where
+    S: Sink,
+    N: AsRef<str>,
+    H: AsRef<str>,
+{
+    write_canonical_request_with(
+        sink,
+        method,
+        path,
+        normalize_path,
+        |sink| {
+            for (i, (key, value)) in query.into_iter().enumerate() {
+                if i > 0 {
+                    sink.put("&");
+                }
+                sink.put(key);
+                sink.put("=");
+                sink.put(value);
+            }
+        },
+        headers,
+        payload_hash,
+    );
+}
+
+/// [`write_canonical_request`] with the canonical query written by `write_query` (which
+/// writes the parameters, encoded, sorted and joined by `&`, and nothing else).
+pub(crate) fn write_canonical_request_with<S, N, H>(
+    sink: &mut S,
+    method: &str,
+    path: &str,
+    normalize_path: bool,
+    write_query: impl FnOnce(&mut S),
+    headers: &[(N, H)],
+    payload_hash: &str,
+) where
+    S: Sink,
     N: AsRef<str>,
     H: AsRef<str>,
 {
@@ -89,14 +135,7 @@ pub(crate) fn write_canonical_request<'q, N, H>(
     sink.put("\n");
     write_canonical_uri(sink, path, normalize_path);
     sink.put("\n");
-    for (i, (key, value)) in query.into_iter().enumerate() {
-        if i > 0 {
-            sink.put("&");
-        }
-        sink.put(key);
-        sink.put("=");
-        sink.put(value);
-    }
+    write_query(sink);
     sink.put("\n");
     for (name, value) in headers {
         sink.put(name.as_ref());
@@ -126,11 +165,40 @@ pub(crate) fn write_signed_headers<N: AsRef<str>, H>(
 
 /// Splits a raw query string into `(key, value)` items: `&` separates items (empty ones are
 /// skipped), the first `=` separates key from value, and a bare key has an empty value.
-pub(crate) fn split_query(query: &str) -> impl Iterator<Item = (&str, &str)> {
-    query
-        .split('&')
-        .filter(|item| !item.is_empty())
-        .map(|item| item.split_once('=').unwrap_or((item, "")))
+pub(crate) fn split_query(query: &str) -> QueryItems<'_> {
+    QueryItems { rest: query }
+}
+
+/// The iterator of [`split_query`].
+pub(crate) struct QueryItems<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for QueryItems<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if self.rest.is_empty() {
+                return None;
+            }
+            let bytes = self.rest.as_bytes();
+            let end = bytes.iter().position(|&b| b == b'&').unwrap_or(bytes.len());
+            // `&` and `=` are ASCII, so every split below is at a character boundary.
+            let item = self.rest.get(..end).unwrap_or_default();
+            self.rest = self.rest.get(end + 1..).unwrap_or_default();
+            if item.is_empty() {
+                continue;
+            }
+            return Some(match item.as_bytes().iter().position(|&b| b == b'=') {
+                Some(eq) => (
+                    item.get(..eq).unwrap_or_default(),
+                    item.get(eq + 1..).unwrap_or_default(),
+                ),
+                None => (item, ""),
+            });
+        }
+    }
 }
 
 /// A canonical request built from its parts, for any method, headers and payload.
@@ -509,6 +577,18 @@ mod tests {
         assert_eq!(
             uri("/prod/%40connections/abc%3D", true),
             "/prod/%2540connections/abc%253D"
+        );
+    }
+
+    #[test]
+    fn split_query_skips_empty_items_and_splits_at_the_first_equals() {
+        let items: Vec<_> = split_query("&a=1&&b&c==d&=e&").collect();
+        assert_eq!(items, [("a", "1"), ("b", ""), ("c", "=d"), ("", "e")]);
+        assert_eq!(split_query("").count(), 0);
+        assert_eq!(split_query("&&").count(), 0);
+        assert_eq!(
+            split_query("é=ü&x").collect::<Vec<_>>(),
+            [("é", "ü"), ("x", "")]
         );
     }
 

@@ -8,13 +8,28 @@
 
 use percent_encoding::{percent_decode_str, percent_encode_byte};
 
-use crate::sink::{Sink, ascii_str};
+use crate::sink::{ByteTable, Sink};
 
 /// Whether SigV4 leaves `byte` unencoded (RFC 3986 section 2.3).
 #[inline]
 pub(crate) const fn is_unreserved(byte: u8) -> bool {
     matches!(byte, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~')
 }
+
+/// [`is_unreserved`] as a table, for byte-at-a-time loops.
+#[allow(clippy::indexing_slicing, reason = "b < 256")]
+const UNRESERVED: ByteTable<bool> = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation, reason = "b < 256")]
+        {
+            table[b] = is_unreserved(b as u8);
+        }
+        b += 1;
+    }
+    ByteTable(table)
+};
 
 /// Which bytes besides the unreserved ones stay as they are.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -27,45 +42,103 @@ pub(crate) enum Keep {
 
 impl Keep {
     #[inline]
-    const fn keeps(self, byte: u8) -> bool {
-        is_unreserved(byte) || (matches!(self, Keep::UnreservedAndSlash) && byte == b'/')
+    pub(crate) const fn keeps(self, byte: u8) -> bool {
+        UNRESERVED.get(byte) || (matches!(self, Keep::UnreservedAndSlash) && byte == b'/')
     }
 }
 
-/// Writes `bytes` percent-encoded.
+/// Bit `i` of the result is set when `chunk[i]` must be percent-encoded.
+///
+/// Written as independent per-byte arithmetic on a fixed-size block so that the compiler turns
+/// it into SIMD compares; the eight-byte groups of flags are then gathered into bits with one
+/// multiplication each (the products of different bytes never overlap or carry).
 #[inline]
-pub(crate) fn encode_into(sink: &mut impl Sink, bytes: &[u8], keep: Keep) {
-    let mut run_start = 0;
-    for (i, &byte) in bytes.iter().enumerate() {
-        if keep.keeps(byte) {
-            continue;
-        }
-        if run_start < i {
-            sink.put(ascii_str(bytes.get(run_start..i).unwrap_or_default()));
-        }
-        sink.put(percent_encode_byte(byte));
-        run_start = i + 1;
+fn escape_mask(chunk: &[u8; 64], keep: Keep) -> u64 {
+    // '-' (0x2D) and '.' (0x2E) always stay; '/' (0x2F) is the next byte up.
+    let dash_dot_slash = 2 + u8::from(matches!(keep, Keep::UnreservedAndSlash));
+    let mut flags = [0u8; 64];
+    for (flag, &b) in flags.iter_mut().zip(chunk) {
+        let kept = (b | 0x20).wrapping_sub(b'a') < 26
+            || b.wrapping_sub(b'0') < 10
+            || b.wrapping_sub(b'-') < dash_dot_slash
+            || b == b'_'
+            || b == b'~';
+        *flag = u8::from(!kept);
     }
+    let mut mask = 0;
+    for (k, group) in flags.chunks_exact(8).enumerate() {
+        let word = u64::from_le_bytes(group.try_into().unwrap_or_default());
+        mask |= (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
+    }
+    mask
+}
+
+/// Calls `escape` with the index of every byte of `bytes` that must be percent-encoded, in
+/// order.
+#[inline]
+fn for_each_escape(bytes: &[u8], keep: Keep, mut escape: impl FnMut(usize)) {
+    let mut chunks = bytes.chunks_exact(64);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let mut mask = escape_mask(chunk.try_into().unwrap_or(&[0; 64]), keep);
+        while mask != 0 {
+            escape(base + mask.trailing_zeros() as usize);
+            mask &= mask - 1;
+        }
+        base += 64;
+    }
+    for (i, &byte) in chunks.remainder().iter().enumerate() {
+        if !keep.keeps(byte) {
+            escape(base + i);
+        }
+    }
+}
+
+/// Writes `input` percent-encoded.
+#[inline]
+pub(crate) fn encode_into(sink: &mut impl Sink, input: &str, keep: Keep) {
+    let bytes = input.as_bytes();
+    let mut run_start = 0;
+    for_each_escape(bytes, keep, |i| {
+        // The run before an escaped byte is ASCII, so both ends are character boundaries.
+        if run_start < i {
+            sink.put(input.get(run_start..i).unwrap_or_default());
+        }
+        sink.put(percent_encode_byte(
+            bytes.get(i).copied().unwrap_or_default(),
+        ));
+        run_start = i + 1;
+    });
     if run_start < bytes.len() {
-        sink.put(ascii_str(bytes.get(run_start..).unwrap_or_default()));
+        sink.put(input.get(run_start..).unwrap_or_default());
     }
 }
 
 /// The length of `bytes` once percent-encoded.
 #[inline]
 pub(crate) fn encoded_len(bytes: &[u8], keep: Keep) -> usize {
-    bytes
-        .iter()
-        .map(|&b| if keep.keeps(b) { 1 } else { 3 })
-        .sum()
+    let mut len = bytes.len();
+    for_each_escape(bytes, keep, |_| len += 2);
+    len
 }
 
 /// Percent-decodes a query key or value as it appeared in a URL (`%XX` becomes the byte, a `+`
 /// stays a `+`, a `%` not followed by two hex digits stays literal) and writes it encoded again
 /// with the unreserved set. `a%2fb`, `a/b` and `a%2Fb` all become `a%2Fb`.
 pub(crate) fn reencode_query_component(sink: &mut impl Sink, raw: &str) {
-    if !raw.as_bytes().contains(&b'%') {
-        encode_into(sink, raw.as_bytes(), Keep::Unreserved);
+    // Most components are plain: nothing to decode, nothing to encode.
+    let first_special = raw.bytes().position(|b| !UNRESERVED.get(b));
+    let Some(first_special) = first_special else {
+        sink.put(raw);
+        return;
+    };
+    if !raw
+        .as_bytes()
+        .get(first_special..)
+        .unwrap_or_default()
+        .contains(&b'%')
+    {
+        encode_into(sink, raw, Keep::Unreserved);
         return;
     }
     let mut one = [0u8; 4];
@@ -89,7 +162,7 @@ pub(crate) fn reencode_query_component(sink: &mut impl Sink, raw: &str) {
 #[must_use]
 pub fn uri_encode(input: &str) -> String {
     let mut out = String::with_capacity(encoded_len(input.as_bytes(), Keep::Unreserved));
-    encode_into(&mut out, input.as_bytes(), Keep::Unreserved);
+    encode_into(&mut out, input, Keep::Unreserved);
     out
 }
 
@@ -117,6 +190,49 @@ mod tests {
     }
 
     #[test]
+    fn block_mask_agrees_with_the_byte_rule() {
+        for keep in [Keep::Unreserved, Keep::UnreservedAndSlash] {
+            for byte in 0..=255u8 {
+                for at in [0, 7, 8, 31, 63] {
+                    let mut chunk = [b'a'; 64];
+                    chunk[at] = byte;
+                    let want = if keep.keeps(byte) { 0 } else { 1 << at };
+                    assert_eq!(escape_mask(&chunk, keep), want, "{byte:#04x} at {at}");
+                }
+            }
+        }
+        let all: Vec<u8> = (0..=255).collect();
+        for keep in [Keep::Unreserved, Keep::UnreservedAndSlash] {
+            let mut escaped = Vec::new();
+            for_each_escape(&all, keep, |i| escaped.push(i));
+            let want: Vec<usize> = (0..256).filter(|&i| !keep.keeps(all[i])).collect();
+            assert_eq!(escaped, want);
+        }
+    }
+
+    #[test]
+    fn long_inputs_match_byte_by_byte_encoding() {
+        use core::fmt::Write as _;
+
+        let input: String = "aZ09-._~ /+=%é!ሴ".repeat(20);
+        let mut want = String::new();
+        for byte in input.bytes() {
+            if is_unreserved(byte) {
+                want.push(char::from(byte));
+            } else {
+                write!(want, "%{byte:02X}").unwrap();
+            }
+        }
+        for len in (0..input.len()).filter(|&n| input.is_char_boundary(n)) {
+            let prefix = &input[..len];
+            let got = uri_encode(prefix);
+            assert_eq!(encoded_len(prefix.as_bytes(), Keep::Unreserved), got.len());
+            assert!(want.starts_with(&got), "{prefix:?}");
+        }
+        assert_eq!(uri_encode(&input), want);
+    }
+
+    #[test]
     fn space_is_percent_20_and_plus_is_percent_2b() {
         assert_eq!(uri_encode("a b"), "a%20b");
         assert_eq!(uri_encode("a+b"), "a%2Bb");
@@ -126,7 +242,7 @@ mod tests {
     #[test]
     fn path_keeps_slashes_only() {
         let mut s = String::new();
-        encode_into(&mut s, b"/a b/%40c=/", Keep::UnreservedAndSlash);
+        encode_into(&mut s, "/a b/%40c=/", Keep::UnreservedAndSlash);
         assert_eq!(s, "/a%20b/%2540c%3D/");
         assert_eq!(
             encoded_len(b"/a b/%40c=/", Keep::UnreservedAndSlash),

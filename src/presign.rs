@@ -9,12 +9,13 @@ use core::fmt;
 use core::time::Duration;
 use std::sync::{Mutex, PoisonError};
 
+use hmac::Mac as _;
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 
 use crate::amz_date::AmzDate;
 use crate::canonical::{
-    EMPTY_PAYLOAD_SHA256, SECURITY_TOKEN, split_query, write_canonical_request,
+    EMPTY_PAYLOAD_SHA256, SECURITY_TOKEN, split_query, write_canonical_request_with,
 };
 use crate::credentials::{Credentials, Redacted};
 use crate::encode::{Keep, encode_into, encoded_len, reencode_query_component};
@@ -22,7 +23,8 @@ use crate::error::Error;
 use crate::scope::{CredentialScope, Scope};
 use crate::service::Rules;
 use crate::signing_key::{HmacSha256, Signature, SigningKey};
-use crate::string_to_sign::{ALGORITHM, StringToSign};
+use crate::sink::{Sink, StackBuffer};
+use crate::string_to_sign::StringToSign;
 use crate::target::{Target, UrlStorage};
 
 /// The query parameters the signer adds; a URL that already has one of them is refused.
@@ -249,7 +251,8 @@ pub fn presign_url_with_options(
         sign_token: options.signs_token(rules),
     };
     let mut out = String::new();
-    signer.presign_into(url, time, expires, &mut out, |date| {
+    signer.presign_into(url, time, expires, &mut out, |date, out| {
+        signer.write_auth_head(date, out);
         SigningKey::derive(
             credentials.secret_access_key(),
             date.date(),
@@ -264,8 +267,9 @@ pub fn presign_url_with_options(
 /// A reusable presigner for one set of credentials, region and service.
 ///
 /// It caches what does not change between calls: the signing key of the current UTC date
-/// (derived on first use and again whenever the date changes), the percent-encoded session
-/// token, and the service's rules. A presign then costs little more than the SHA-256 and HMAC
+/// (derived on first use and again whenever the date changes) with the `X-Amz-Algorithm`,
+/// `X-Amz-Credential` and `X-Amz-Date` parameters up to that date, the percent-encoded
+/// session token, and the service's rules. A presign then costs little more than the SHA-256 and HMAC
 /// it cannot avoid, and allocates only the returned URL ([`Presigner::presign_into`] reuses
 /// the caller's buffer and allocates nothing once it is large enough). Its URLs are
 /// byte-identical to [`presign_url`]'s. It is `Send + Sync`: share one behind an `Arc`.
@@ -297,13 +301,16 @@ pub struct Presigner {
     options: SigningOptions,
     rules: Rules,
     encoded_token: Option<String>,
-    key: Mutex<Option<CachedKey>>,
+    cache: Mutex<DateCache>,
 }
 
-/// The HMAC state keyed with the signing key of one date.
-struct CachedKey {
-    date: [u8; 8],
-    mac: HmacSha256,
+/// What a [`Presigner`] caches for one UTC date.
+struct DateCache {
+    /// The date (`YYYYMMDD`) and the HMAC state keyed with its signing key, once derived.
+    key: Option<([u8; 8], HmacSha256)>,
+    /// [`Signer::write_auth_head`] for that date. Its capacity is reserved up front, so that
+    /// neither the first presign nor a change of date allocates.
+    auth_head: String,
 }
 
 impl Presigner {
@@ -318,16 +325,20 @@ impl Presigner {
     pub fn with_options(credentials: Credentials, scope: Scope, options: SigningOptions) -> Self {
         let encoded_token = credentials.session_token().map(|token| {
             let mut s = String::with_capacity(encoded_len(token.as_bytes(), Keep::Unreserved));
-            encode_into(&mut s, token.as_bytes(), Keep::Unreserved);
+            encode_into(&mut s, token, Keep::Unreserved);
             s
         });
+        let auth_head = String::with_capacity(auth_head_len(credentials.access_key_id(), &scope));
         Self {
             rules: Rules::of(scope.service()),
             credentials,
             scope,
             options,
             encoded_token,
-            key: Mutex::new(None),
+            cache: Mutex::new(DateCache {
+                key: None,
+                auth_head,
+            }),
         }
     }
 
@@ -379,30 +390,38 @@ impl Presigner {
             token: self.encoded_token.as_deref().map(Token::Encoded),
             sign_token: self.options.signs_token(self.rules),
         };
-        signer.presign_into(url, time, expires, out, |date| self.keyed_mac(date))
+        signer.presign_into(url, time, expires, out, |date, out| {
+            self.begin_auth(&signer, date, out)
+        })
     }
 
-    /// The HMAC state for `date`'s signing key, from the cache or derived (and cached).
-    fn keyed_mac(&self, date: &AmzDate) -> HmacSha256 {
+    /// Appends the start of the authentication parameters for `date` to `out` and returns the
+    /// HMAC state keyed with the date's signing key, both from the cache (refreshed first if
+    /// the date changed). The lock is held only for the copy.
+    fn begin_auth(&self, signer: &Signer<'_>, date: &AmzDate, out: &mut String) -> HmacSha256 {
         let mut day = [0u8; 8];
-        day.copy_from_slice(date.date().as_bytes().get(..8).unwrap_or(&[0; 8]));
+        day.copy_from_slice(date.date_bytes().get(..8).unwrap_or(&[0; 8]));
         // A poisoned lock only means another thread panicked while holding it; the cache is
-        // always in a consistent state, so keep using it.
-        let mut cache = self.key.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(cached) = cache.as_ref().filter(|c| c.date == day) {
-            return cached.mac.clone();
-        }
-        let mac = SigningKey::derive(
-            self.credentials.secret_access_key(),
-            date.date(),
-            self.scope.region(),
-            self.scope.service(),
-        )
-        .mac();
-        *cache = Some(CachedKey {
-            date: day,
-            mac: mac.clone(),
-        });
+        // refreshed as a whole below, so it is never half-written: keep using it.
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let cache = &mut *cache;
+        let mac = match &cache.key {
+            Some((cached_day, mac)) if *cached_day == day => mac.clone(),
+            _ => {
+                let mac = SigningKey::derive(
+                    self.credentials.secret_access_key(),
+                    date.date(),
+                    self.scope.region(),
+                    self.scope.service(),
+                )
+                .mac();
+                cache.auth_head.clear();
+                signer.write_auth_head(date, &mut cache.auth_head);
+                cache.key = Some((day, mac.clone()));
+                mac
+            }
+        };
+        out.push_str(&cache.auth_head);
         mac
     }
 }
@@ -435,8 +454,8 @@ struct Signer<'a> {
     sign_token: bool,
 }
 
-/// Where a query parameter sits in the output: `key` = `out[start..eq]`, value =
-/// `out[eq + 1..end]`.
+/// Where a query parameter sits in the output: `out[start..end]` is `key=value`, with the
+/// `=` at `eq`.
 #[derive(Clone, Copy, Default)]
 struct Param {
     start: usize,
@@ -445,17 +464,19 @@ struct Param {
 }
 
 impl Param {
-    fn key<'s>(&self, out: &'s str) -> &'s str {
-        out.get(self.start..self.eq).unwrap_or_default()
+    fn key<'s>(&self, out: &'s str) -> &'s [u8] {
+        out.as_bytes().get(self.start..self.eq).unwrap_or_default()
     }
 
-    fn value<'s>(&self, out: &'s str) -> &'s str {
-        out.get(self.eq + 1..self.end).unwrap_or_default()
+    fn value<'s>(&self, out: &'s str) -> &'s [u8] {
+        out.as_bytes()
+            .get(self.eq + 1..self.end)
+            .unwrap_or_default()
     }
 }
 
-/// The parameters to sort: on the stack for up to 16 (the auth parameters plus nine of the
-/// URL's own), on the heap beyond.
+/// The URL's own query parameters, to be sorted: on the stack for up to 16, on the heap
+/// beyond.
 #[expect(
     clippy::large_enum_variant,
     reason = "the inline variant lives on the stack on purpose: it saves an allocation"
@@ -466,14 +487,10 @@ enum Params {
 }
 
 impl Params {
-    fn with_capacity(n: usize) -> Self {
-        if n <= 16 {
-            Self::Inline {
-                buf: [Param::default(); 16],
-                len: 0,
-            }
-        } else {
-            Self::Heap(Vec::with_capacity(n))
+    fn new() -> Self {
+        Self::Inline {
+            buf: [Param::default(); 16],
+            len: 0,
         }
     }
 
@@ -501,50 +518,61 @@ impl Params {
     }
 }
 
-/// Appends `&` unless the query is still empty.
-fn push_separator(out: &mut String) {
-    if !out.ends_with('?') {
-        out.push('&');
+/// A signed authentication parameter: `key=value` in the output, or the session token taken
+/// from a [`Presigner`]'s cache (it is appended to the output only after the signature).
+#[derive(Clone, Copy)]
+enum AuthParam<'t> {
+    InOut(Param),
+    CachedToken(&'t str),
+}
+
+impl AuthParam<'_> {
+    fn key<'s>(&'s self, out: &'s str) -> &'s [u8] {
+        match self {
+            Self::InOut(param) => param.key(out),
+            Self::CachedToken(_) => SECURITY_TOKEN.as_bytes(),
+        }
     }
 }
 
-/// Appends `key=value` (both already encoded) and records where it sits.
-fn push_param(
-    out: &mut String,
-    params: &mut Params,
-    key: &str,
-    write_value: impl FnOnce(&mut String),
-) {
-    push_separator(out);
-    let start = out.len();
-    out.push_str(key);
-    let eq = out.len();
-    out.push('=');
-    write_value(out);
-    params.push(Param {
-        start,
-        eq,
-        end: out.len(),
-    });
+/// The authentication parameters that are signed, in canonical (sorted) order: algorithm,
+/// credential, date, expires, the session token when it is signed, signed headers.
+struct AuthParams<'t> {
+    params: [AuthParam<'t>; 6],
+    len: usize,
 }
 
-/// Writes the decimal digits of `n`.
-fn push_u32(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
+impl<'t> AuthParams<'t> {
+    fn as_slice(&self) -> &[AuthParam<'t>] {
+        self.params.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// What [`Signer::write_url`] leaves for signing: the signed authentication parameters, where
+/// the signature goes, and whether the session token is still to be appended after it.
+struct Layout<'t> {
+    auth: AuthParams<'t>,
+    signature_at: usize,
+    token_after_signature: Option<&'t str>,
+}
+
+/// The decimal digits of `n`, right-aligned in a buffer, and how many there are.
+fn digits(n: u32) -> ([u8; 10], usize) {
+    let mut buf = [b'0'; 10];
     let mut n = n;
-    loop {
-        i -= 1;
-        if let Some(d) = digits.get_mut(i) {
-            let digit = (n % 10) as u8;
-            *d = b'0' + digit;
+    let mut count = 0;
+    for d in buf.iter_mut().rev() {
+        #[allow(clippy::cast_possible_truncation, reason = "a digit is < 10")]
+        {
+            *d = b'0' + (n % 10) as u8;
         }
         n /= 10;
-        if n == 0 || i == 0 {
+        count += 1;
+        if n == 0 {
             break;
         }
     }
-    out.push_str(crate::sink::ascii_str(digits.get(i..).unwrap_or_default()));
+    (buf, count)
 }
 
 /// Checks `expires` against SigV4's and the service's limits.
@@ -563,134 +591,273 @@ pub(crate) fn expires_secs(expires: Duration, rules: Rules, service: &str) -> Re
     }
 }
 
-impl Signer<'_> {
+/// The length of a raw query component once decoded and encoded again (what
+/// [`reencode_query_component`] writes).
+fn reencoded_len(raw: &str) -> usize {
+    let mut len = 0;
+    for &b in raw.as_bytes() {
+        if b == b'%' {
+            let mut counter = LenCounter(0);
+            reencode_query_component(&mut counter, raw);
+            return counter.0;
+        }
+        len += if Keep::Unreserved.keeps(b) { 1 } else { 3 };
+    }
+    len
+}
+
+/// A [`Sink`] that only counts.
+struct LenCounter(usize);
+
+impl Sink for LenCounter {
+    fn put(&mut self, s: &str) {
+        self.0 += s.len();
+    }
+}
+
+/// `X-Amz-Algorithm=AWS4-HMAC-SHA256`: the first authentication parameter.
+const ALGORITHM_PARAM: &str = "X-Amz-Algorithm=AWS4-HMAC-SHA256";
+
+/// The length of [`Signer::write_auth_head`]'s output.
+fn auth_head_len(access_key_id: &str, scope: &Scope) -> usize {
+    ALGORITHM_PARAM.len()
+        + "&X-Amz-Credential=".len()
+        + credential_len(access_key_id, scope)
+        + "&X-Amz-Date=YYYYMMDDT".len()
+}
+
+/// The length of the value of `X-Amz-Credential` in a URL:
+/// `{access key id}%2F{YYYYMMDD}%2F{region}%2F{service}%2Faws4_request`.
+fn credential_len(access_key_id: &str, scope: &Scope) -> usize {
+    access_key_id.len()
+        + "%2FYYYYMMDD%2F".len()
+        + scope.region().len()
+        + "%2F".len()
+        + scope.service().len()
+        + "%2Faws4_request".len()
+}
+
+impl<'a> Signer<'a> {
     fn presign_into(
         &self,
         url: &str,
         time: OffsetDateTime,
         expires: Duration,
         out: &mut String,
-        key: impl FnOnce(&AmzDate) -> HmacSha256,
+        begin_auth: impl FnOnce(&AmzDate, &mut String) -> HmacSha256,
     ) -> Result<(), Error> {
         out.clear();
         let expires = expires_secs(expires, self.rules, self.scope.service())?;
         let date = AmzDate::new(time)?;
         let mut storage: UrlStorage = None;
         let target = Target::parse_with(url, &mut storage)?;
-        let (mut params, signature_at) = self
-            .write_url(&target, &date, expires, out)
+        let mut user_params = Params::new();
+        let (layout, mac) = self
+            .write_url(&target, &date, expires, &mut user_params, out, begin_auth)
             .inspect_err(|_| out.clear())?;
-        let signature = self.sign(&target, &date, &mut params, out, key);
-        let range = signature_at..signature_at + 64;
-        if out.get(range.clone()).is_some() {
-            out.replace_range(range, signature.hex().as_str());
+        let signature = self.sign(&target, &date, &layout, &mut user_params, out, mac);
+        let hex = signature.hex();
+        if layout.signature_at == out.len() {
+            out.push_str(hex.as_str());
+            if let Some(token) = layout.token_after_signature {
+                out.push_str("&X-Amz-Security-Token=");
+                out.push_str(token);
+            }
+        } else if out.is_char_boundary(layout.signature_at) {
+            // A raw session token was encoded after `X-Amz-Signature=` to be hashed from the
+            // output; the signature goes in front of it.
+            out.insert_str(layout.signature_at, hex.as_str());
         }
         Ok(())
     }
 
-    /// Writes the whole URL with a placeholder for the signature. Returns the parameters to
-    /// sign and where the signature goes.
+    /// Writes the part of the authentication parameters that depends only on the
+    /// credentials, the scope and the date:
+    /// `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={credential}&X-Amz-Date={YYYYMMDD}T`.
+    /// A [`Presigner`] caches it per date.
+    fn write_auth_head(&self, date: &AmzDate, out: &mut String) {
+        out.push_str(ALGORITHM_PARAM);
+        out.push_str("&X-Amz-Credential=");
+        out.push_str(self.access_key_id);
+        out.push_str("%2F");
+        CredentialScope::new(date, self.scope).write(out, "%2F");
+        out.push_str("&X-Amz-Date=");
+        out.push_str(date.date());
+        out.push('T');
+    }
+
+    /// The exact length of the URL [`Signer::write_url`] writes, or with a raw session token
+    /// an upper bound (the token is not scanned twice).
+    fn url_capacity(&self, target: &Target<'_>, plain_query: bool, expires_digits: usize) -> usize {
+        let query = target.query.unwrap_or_default();
+        let query = if plain_query {
+            // Written as it is, plus a `&` after it.
+            query.len() + usize::from(!query.is_empty())
+        } else {
+            split_query(query)
+                .map(|(key, value)| 2 + reencoded_len(key) + reencoded_len(value))
+                .sum()
+        };
+        let token = match self.token {
+            Some(Token::Raw(t)) => "&X-Amz-Security-Token=".len() + 3 * t.len(),
+            Some(Token::Encoded(t)) => "&X-Amz-Security-Token=".len() + t.len(),
+            None => 0,
+        };
+        // `?`, the URL's own parameters each with a `&` after it, then the authentication
+        // parameters.
+        target.scheme.as_str().len()
+            + "://".len()
+            + target.authority.len()
+            + target.path.len()
+            + "?".len()
+            + query
+            + auth_head_len(self.access_key_id, self.scope)
+            + "HHMMSSZ&X-Amz-Expires=".len()
+            + expires_digits
+            + "&X-Amz-SignedHeaders=host&X-Amz-Signature=".len()
+            + 64
+            + token
+    }
+
+    /// Writes the URL up to `X-Amz-Signature=` (followed, for a raw session token, by the
+    /// encoded token: the signature is inserted in front of it later), and records the URL's
+    /// own parameters in `user_params`. `begin_auth` appends [`Signer::write_auth_head`]'s output
+    /// and returns the keyed HMAC state. Returns where the other parameters and the signature
+    /// are, and the HMAC state.
     fn write_url(
         &self,
         target: &Target<'_>,
         date: &AmzDate,
         expires: u32,
+        user_params: &mut Params,
         out: &mut String,
-    ) -> Result<(Params, usize), Error> {
+        begin_auth: impl FnOnce(&AmzDate, &mut String) -> HmacSha256,
+    ) -> Result<(Layout<'a>, HmacSha256), Error> {
+        let (expires_buf, expires_digits) = digits(expires);
         let query = target.query.unwrap_or_default();
-        let scheme = target.scheme.as_str();
-        let token_len = match self.token {
-            Some(Token::Raw(t)) => "&X-Amz-Security-Token=".len() + 3 * t.len(),
-            Some(Token::Encoded(t)) => "&X-Amz-Security-Token=".len() + t.len(),
-            None => 0,
-        };
-        let capacity = scheme.len()
-            + "://".len()
-            + target.authority.len()
-            + target.path.len()
-            + "?".len()
-            + 3 * query.len()
-            + AUTH_PARAMS_FIXED_LEN
-            + self.access_key_id.len()
-            + self.scope.region().len()
-            + self.scope.service().len()
-            + token_len;
-        out.reserve(capacity);
+        let plain_query = is_plain_query(query);
+        out.reserve(self.url_capacity(target, plain_query, expires_digits));
 
-        out.push_str(scheme);
+        out.push_str(target.scheme.as_str());
         out.push_str("://");
         out.push_str(target.authority);
         out.push_str(target.path);
         out.push('?');
+        if plain_query {
+            write_plain_user_params(query, user_params, out)?;
+        } else {
+            write_user_params(query, user_params, out)?;
+        }
 
-        let user_params = split_query(query).count();
-        let mut params = Params::with_capacity(user_params + 6);
-        for (key, value) in split_query(query) {
-            push_separator(out);
-            let start = out.len();
-            reencode_query_component(out, key);
-            let eq = out.len();
-            let encoded_key = out.get(start..eq).unwrap_or_default();
-            if let Some(name) = RESERVED
-                .iter()
-                .find(|n| n.eq_ignore_ascii_case(encoded_key))
-            {
-                return Err(Error::ReservedParameter {
-                    name: (*name).to_owned(),
-                });
-            }
-            out.push('=');
-            reencode_query_component(out, value);
-            params.push(Param {
-                start,
-                eq,
-                end: out.len(),
-            });
+        // X-Amz-Algorithm, X-Amz-Credential, and X-Amz-Date up to the time of day.
+        let algorithm_start = out.len();
+        let mac = begin_auth(date, out);
+        let algorithm = Param {
+            start: algorithm_start,
+            eq: algorithm_start + "X-Amz-Algorithm".len(),
+            end: algorithm_start + ALGORITHM_PARAM.len(),
+        };
+        let credential_start = algorithm.end + 1;
+        let credential = Param {
+            start: credential_start,
+            eq: credential_start + "X-Amz-Credential".len(),
+            end: credential_start
+                + "X-Amz-Credential=".len()
+                + credential_len(self.access_key_id, self.scope),
+        };
+        let date_start = credential.end + 1;
+        out.push_str(date.date_time().get(9..).unwrap_or_default());
+        let date_param = Param {
+            start: date_start,
+            eq: date_start + "X-Amz-Date".len(),
+            end: out.len(),
+        };
+        out.push_str("&X-Amz-Expires=");
+        for &digit in expires_buf
+            .get(expires_buf.len() - expires_digits..)
+            .unwrap_or_default()
+        {
+            out.push(char::from(digit));
         }
-        let scope = CredentialScope::new(date, self.scope);
-        push_param(out, &mut params, "X-Amz-Algorithm", |o| {
-            o.push_str(ALGORITHM);
-        });
-        push_param(out, &mut params, "X-Amz-Credential", |o| {
-            o.push_str(self.access_key_id);
-            o.push_str("%2F");
-            scope.write(o, "%2F");
-        });
-        push_param(out, &mut params, "X-Amz-Date", |o| {
-            o.push_str(date.date_time());
-        });
-        push_param(out, &mut params, "X-Amz-Expires", |o| push_u32(o, expires));
-        push_param(out, &mut params, "X-Amz-SignedHeaders", |o| {
-            o.push_str("host");
-        });
-        out.push_str("&X-Amz-Signature=");
+        let expires_param = Param {
+            start: date_param.end + 1,
+            eq: date_param.end + 1 + "X-Amz-Expires".len(),
+            end: out.len(),
+        };
+        out.push_str("&X-Amz-SignedHeaders=host&X-Amz-Signature=");
+        let signed_headers = Param {
+            start: expires_param.end + 1,
+            eq: expires_param.end + 1 + "X-Amz-SignedHeaders".len(),
+            end: expires_param.end + "&X-Amz-SignedHeaders=host".len(),
+        };
         let signature_at = out.len();
-        out.push_str(SIGNATURE_PLACEHOLDER);
-        if let Some(token) = self.token {
-            let mut token_params = Params::with_capacity(1);
-            let target_params = if self.sign_token {
-                &mut params
-            } else {
-                &mut token_params
-            };
-            push_param(out, target_params, SECURITY_TOKEN, |o| match token {
-                Token::Raw(t) => encode_into(o, t.as_bytes(), Keep::Unreserved),
-                Token::Encoded(t) => o.push_str(t),
-            });
-        }
+
+        let mut auth = AuthParams {
+            params: [
+                AuthParam::InOut(algorithm),
+                AuthParam::InOut(credential),
+                AuthParam::InOut(date_param),
+                AuthParam::InOut(expires_param),
+                AuthParam::InOut(signed_headers),
+                AuthParam::InOut(signed_headers),
+            ],
+            len: 5,
+        };
+        let token_after_signature = self.write_token(&mut auth, out);
+        // The length once the signature (and a cached token) are in.
+        let final_len = out.len()
+            + 64
+            + token_after_signature.map_or(0, |t| "&X-Amz-Security-Token=".len() + t.len());
+        let final_len = final_len.max(out.len() + 64);
         if let Some(max) = self
             .rules
             .max_ws_url_len
             .filter(|_| target.scheme.is_websocket())
-            && out.len() > max
+            && final_len > max
         {
             return Err(Error::UrlTooLong {
-                length: out.len(),
+                length: final_len,
                 max,
                 service: self.scope.service().to_owned(),
             });
         }
-        Ok((params, signature_at))
+        Ok((
+            Layout {
+                auth,
+                signature_at,
+                token_after_signature,
+            },
+            mac,
+        ))
+    }
+
+    /// Handles the session token: a raw one is encoded into `out` now (to be hashed from
+    /// there), a cached encoded one is returned to be appended after the signature. Either is
+    /// added to the signed parameters when it is signed.
+    fn write_token(&self, auth: &mut AuthParams<'a>, out: &mut String) -> Option<&'a str> {
+        let (param, after_signature) = match self.token? {
+            Token::Raw(t) => {
+                out.push_str("&X-Amz-Security-Token=");
+                let value_start = out.len();
+                encode_into(out, t, Keep::Unreserved);
+                let param = Param {
+                    start: value_start - "X-Amz-Security-Token=".len(),
+                    eq: value_start - 1,
+                    end: out.len(),
+                };
+                (AuthParam::InOut(param), None)
+            }
+            Token::Encoded(t) => (AuthParam::CachedToken(t), Some(t)),
+        };
+        if self.sign_token {
+            // Canonical order: X-Amz-Security-Token sorts before X-Amz-SignedHeaders.
+            // The sixth entry already holds X-Amz-SignedHeaders.
+            if let Some(slot) = auth.params.get_mut(4) {
+                *slot = param;
+            }
+            auth.len = 6;
+        }
+        after_signature
     }
 
     /// Hashes the canonical request (built from slices of `out`) and signs it.
@@ -698,43 +865,216 @@ impl Signer<'_> {
         &self,
         target: &Target<'_>,
         date: &AmzDate,
-        params: &mut Params,
+        layout: &Layout<'_>,
+        user_params: &mut Params,
         out: &str,
-        key: impl FnOnce(&AmzDate) -> HmacSha256,
+        mut mac: HmacSha256,
     ) -> Signature {
-        let params = params.as_mut_slice();
-        params.sort_unstable_by(|a, b| {
-            a.key(out)
-                .cmp(b.key(out))
-                .then_with(|| a.value(out).cmp(b.value(out)))
-        });
+        let user_params = user_params.as_mut_slice();
+        if user_params.len() > 1 {
+            user_params.sort_unstable_by(|a, b| {
+                a.key(out)
+                    .cmp(b.key(out))
+                    .then_with(|| a.value(out).cmp(b.value(out)))
+            });
+        }
         let mut hasher = Sha256::new();
-        write_canonical_request(
+        write_presign_canonical_request(
             &mut hasher,
-            "GET",
-            target.path,
-            true,
-            params.iter().map(|p| (p.key(out), p.value(out))),
-            &[("host", target.host)],
-            EMPTY_PAYLOAD_SHA256,
+            target,
+            out,
+            user_params,
+            layout.auth.as_slice(),
         );
         let hash: [u8; 32] = hasher.finalize().into();
-        let mut mac = key(date);
-        StringToSign::new(date, CredentialScope::new(date, self.scope), &hash).write(&mut mac);
+        let string_to_sign = StringToSign::new(date, CredentialScope::new(date, self.scope), &hash);
+        // Gathered on the stack and hashed in one call (it is at most 250 bytes).
+        let mut buffer = StackBuffer::<256>::new();
+        string_to_sign.write(&mut buffer);
+        match buffer.as_bytes() {
+            Some(bytes) => mac.update(bytes),
+            None => string_to_sign.write(&mut mac),
+        }
         Signature::from_mac(mac)
     }
 }
 
-const SIGNATURE_PLACEHOLDER: &str =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+/// Whether re-encoding `query` (see [`write_user_params`]) leaves it as it is: only
+/// unreserved characters, `&` and `=`, no empty item, and exactly one `=` in each item.
+fn is_plain_query(query: &str) -> bool {
+    let mut item_len = 0;
+    let mut equals = 0;
+    for &b in query.as_bytes() {
+        match b {
+            b'&' => {
+                if item_len == 0 || equals != 1 {
+                    return false;
+                }
+                item_len = 0;
+                equals = 0;
+                continue;
+            }
+            b'=' => equals += 1,
+            _ if Keep::Unreserved.keeps(b) => {}
+            _ => return false,
+        }
+        item_len += 1;
+    }
+    query.is_empty() || (item_len > 0 && equals == 1)
+}
 
-/// The length of the auth parameters apart from the access key id, region, service and
-/// token: every literal, the two dates, `X-Amz-Expires` at its longest and the signature.
-const AUTH_PARAMS_FIXED_LEN: usize = "&X-Amz-Algorithm=AWS4-HMAC-SHA256".len()
-    + "&X-Amz-Credential=".len()
-    + "%2F20200131%2F%2F%2Faws4_request".len()
-    + "&X-Amz-Date=20200131T100233Z".len()
-    + "&X-Amz-Expires=4294967295".len()
-    + "&X-Amz-SignedHeaders=host".len()
-    + "&X-Amz-Signature=".len()
-    + 64;
+/// [`write_user_params`] for a query that [`is_plain_query`]: it is copied as it is.
+fn write_plain_user_params(
+    query: &str,
+    user_params: &mut Params,
+    out: &mut String,
+) -> Result<(), Error> {
+    if query.is_empty() {
+        return Ok(());
+    }
+    let base = out.len();
+    out.push_str(query);
+    out.push('&');
+    let mut start = 0;
+    let mut eq = 0;
+    for (i, &b) in query.as_bytes().iter().enumerate() {
+        match b {
+            b'=' => eq = i,
+            b'&' => {
+                check_not_reserved(query.get(start..eq).unwrap_or_default())?;
+                user_params.push(Param {
+                    start: base + start,
+                    eq: base + eq,
+                    end: base + i,
+                });
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    check_not_reserved(query.get(start..eq).unwrap_or_default())?;
+    user_params.push(Param {
+        start: base + start,
+        eq: base + eq,
+        end: base + query.len(),
+    });
+    Ok(())
+}
+
+/// Refuses a URL parameter named like one the signer adds (in any case).
+fn check_not_reserved(encoded_key: &str) -> Result<(), Error> {
+    match RESERVED
+        .iter()
+        .find(|n| n.eq_ignore_ascii_case(encoded_key))
+    {
+        Some(name) => Err(Error::ReservedParameter {
+            name: (*name).to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Writes the URL's own query parameters, each re-encoded and followed by `&`, and records
+/// where they are.
+fn write_user_params(query: &str, user_params: &mut Params, out: &mut String) -> Result<(), Error> {
+    for (key, value) in split_query(query) {
+        let start = out.len();
+        reencode_query_component(out, key);
+        let eq = out.len();
+        check_not_reserved(out.get(start..eq).unwrap_or_default())?;
+        out.push('=');
+        reencode_query_component(out, value);
+        user_params.push(Param {
+            start,
+            eq,
+            end: out.len(),
+        });
+        out.push('&');
+    }
+    Ok(())
+}
+
+/// Writes the canonical query: the URL's own parameters (sorted) merged with the
+/// authentication parameters (already in order), joined by `&`. Parameters that follow each
+/// other in `out` too are written as one slice. A URL parameter never has the key of an
+/// authentication parameter (those are refused), so comparing keys is enough to merge.
+fn write_canonical_query(sink: &mut impl Sink, out: &str, user: &[Param], auth: &[AuthParam<'_>]) {
+    let (mut u, mut a) = (0, 0);
+    // The pending slice of `out`, and whether anything was written before it.
+    let mut run: Option<(usize, usize)> = None;
+    let mut first = true;
+    loop {
+        let param = match (user.get(u), auth.get(a)) {
+            (Some(x), Some(y)) if key_before(x.key(out), y.key(out)) => {
+                u += 1;
+                AuthParam::InOut(*x)
+            }
+            (_, Some(y)) => {
+                a += 1;
+                *y
+            }
+            (Some(x), None) => {
+                u += 1;
+                AuthParam::InOut(*x)
+            }
+            (None, None) => break,
+        };
+        match param {
+            AuthParam::InOut(param) => match &mut run {
+                Some((_, end)) if param.start == *end + 1 => *end = param.end,
+                _ => {
+                    if let Some((start, end)) = run.replace((param.start, param.end)) {
+                        put_param(sink, out.get(start..end).unwrap_or_default(), &mut first);
+                    }
+                }
+            },
+            AuthParam::CachedToken(token) => {
+                if let Some((start, end)) = run.take() {
+                    put_param(sink, out.get(start..end).unwrap_or_default(), &mut first);
+                }
+                put_param(sink, "X-Amz-Security-Token=", &mut first);
+                sink.put(token);
+            }
+        }
+    }
+    if let Some((start, end)) = run {
+        put_param(sink, out.get(start..end).unwrap_or_default(), &mut first);
+    }
+}
+
+/// Writes `s`, after a `&` unless it is the first parameter.
+fn put_param(sink: &mut impl Sink, s: &str, first: &mut bool) {
+    if !*first {
+        sink.put("&");
+    }
+    *first = false;
+    sink.put(s);
+}
+
+/// The canonical request of a presigned `GET`: only `host` is signed, the payload is empty.
+fn write_presign_canonical_request(
+    sink: &mut impl Sink,
+    target: &Target<'_>,
+    out: &str,
+    user_params: &[Param],
+    auth: &[AuthParam<'_>],
+) {
+    write_canonical_request_with(
+        sink,
+        "GET",
+        target.path,
+        true,
+        |sink| write_canonical_query(sink, out, user_params, auth),
+        &[("host", target.host)],
+        EMPTY_PAYLOAD_SHA256,
+    );
+}
+
+/// Whether `a` sorts before `b`. Most URL parameters differ from `X-Amz-…` in the first byte.
+#[inline]
+fn key_before(a: &[u8], b: &[u8]) -> bool {
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x != y => x < y,
+        _ => a < b,
+    }
+}

@@ -147,7 +147,7 @@ impl<'a> CredentialScope<'a> {
 
     /// Writes the scope with `separator` between its parts (`/` or, in a URL, `%2F`).
     pub(crate) fn write(&self, sink: &mut impl Sink, separator: &str) {
-        sink.put(self.date.date());
+        sink.put_ascii(self.date.date_bytes());
         sink.put(separator);
         sink.put(&self.scope.region);
         sink.put(separator);

@@ -24,6 +24,11 @@ impl Sink for HmacSha256 {
     fn put(&mut self, s: &str) {
         self.update(s.as_bytes());
     }
+
+    #[inline]
+    fn put_ascii(&mut self, ascii: &[u8]) {
+        self.update(ascii);
+    }
 }
 
 /// An HMAC-SHA256 state keyed with `key`.

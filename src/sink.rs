@@ -12,6 +12,13 @@ use sha2::{Digest as _, Sha256};
 pub(crate) trait Sink {
     /// Appends `s`.
     fn put(&mut self, s: &str);
+
+    /// Appends ASCII text that this crate formatted itself (digits, hex). Sinks that take
+    /// bytes skip the UTF-8 check that turning them into a `&str` costs.
+    #[inline]
+    fn put_ascii(&mut self, ascii: &[u8]) {
+        self.put(ascii_str(ascii));
+    }
 }
 
 impl Sink for String {
@@ -25,6 +32,11 @@ impl Sink for Sha256 {
     #[inline]
     fn put(&mut self, s: &str) {
         self.update(s.as_bytes());
+    }
+
+    #[inline]
+    fn put_ascii(&mut self, ascii: &[u8]) {
+        self.update(ascii);
     }
 }
 
@@ -56,6 +68,67 @@ impl<W: fmt::Write + ?Sized> Sink for FmtSink<'_, W> {
     }
 }
 
+/// A table with an entry for every byte value, indexed without a bounds check that could
+/// fail.
+pub(crate) struct ByteTable<T>(pub(crate) [T; 256]);
+
+impl<T: Copy> ByteTable<T> {
+    #[inline]
+    #[allow(
+        clippy::indexing_slicing,
+        reason = "a u8 always indexes a 256-entry table"
+    )]
+    pub(crate) const fn get(&self, byte: u8) -> T {
+        self.0[byte as usize]
+    }
+}
+
+/// Up to `N` bytes gathered on the stack, so that many small pieces reach a hash in one call.
+pub(crate) struct StackBuffer<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+    overflowed: bool,
+}
+
+impl<const N: usize> StackBuffer<N> {
+    pub(crate) fn new() -> Self {
+        Self {
+            bytes: [0; N],
+            len: 0,
+            overflowed: false,
+        }
+    }
+
+    /// What was written, or `None` if it did not fit.
+    pub(crate) fn as_bytes(&self) -> Option<&[u8]> {
+        if self.overflowed {
+            None
+        } else {
+            self.bytes.get(..self.len)
+        }
+    }
+}
+
+impl<const N: usize> Sink for StackBuffer<N> {
+    #[inline]
+    fn put(&mut self, s: &str) {
+        self.put_ascii(s.as_bytes());
+    }
+
+    /// Takes any bytes: what is written here is hashed, never read back as a `&str`.
+    #[inline]
+    fn put_ascii(&mut self, bytes: &[u8]) {
+        let end = self.len + bytes.len();
+        match self.bytes.get_mut(self.len..end) {
+            Some(dest) => {
+                dest.copy_from_slice(bytes);
+                self.len = end;
+            }
+            None => self.overflowed = true,
+        }
+    }
+}
+
 /// Lowercase hexadecimal of a 32-byte digest, without allocating.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Hex64([u8; 64]);
@@ -74,6 +147,10 @@ impl Hex64 {
 
     pub(crate) fn as_str(&self) -> &str {
         ascii_str(&self.0)
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
     }
 }
 

@@ -60,11 +60,11 @@ impl<'a> StringToSign<'a> {
     pub(crate) fn write(&self, sink: &mut impl Sink) {
         sink.put(ALGORITHM);
         sink.put("\n");
-        sink.put(self.date.date_time());
+        sink.put_ascii(self.date.date_time_bytes());
         sink.put("\n");
         self.scope.write(sink, "/");
         sink.put("\n");
-        sink.put(self.canonical_request_hash.0.as_str());
+        sink.put_ascii(self.canonical_request_hash.0.as_bytes());
     }
 }
 

@@ -18,6 +18,7 @@
 use url::{Position, Url};
 
 use crate::error::Error;
+use crate::sink::ByteTable;
 
 /// A URL scheme that can be presigned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,43 +115,50 @@ impl<'a> Target<'a> {
 
     /// The fast path: accepts only input that the WHATWG parser would serialize unchanged
     /// (apart from dropping a fragment), so that borrowing it is the same as parsing it.
+    ///
+    /// One pass over the bytes: every byte must be printable ASCII (the parser drops tabs and
+    /// newlines and trims spaces and controls), the host a plain lowercase DNS name, the port
+    /// canonical and not the default, the path one the parser leaves alone.
     fn parse_serialized(input: &'a str) -> Option<Self> {
-        let (scheme_name, rest) = input.split_once("://")?;
-        let scheme = Scheme::from_name(scheme_name)?;
-        // The parser drops tabs and newlines anywhere, and trims C0 controls and spaces.
-        if input
-            .bytes()
-            .any(|b| b <= b' ' || b == 0x7f || !b.is_ascii())
+        let bytes = input.as_bytes();
+        let (scheme, after_scheme) = if bytes.starts_with(b"wss://") {
+            (Scheme::Wss, 6)
+        } else if bytes.starts_with(b"ws://") {
+            (Scheme::Ws, 5)
+        } else if bytes.starts_with(b"https://") {
+            (Scheme::Https, 8)
+        } else if bytes.starts_with(b"http://") {
+            (Scheme::Http, 7)
+        } else {
+            return None;
+        };
+        // Authority: up to the first `/`, `?` or `#`.
+        let (authority_len, colon) = scan_authority(bytes.get(after_scheme..)?)?;
+        let path_start = after_scheme + authority_len;
+        let authority = input.get(after_scheme..path_start)?;
+        if let Some(colon) = colon
+            && !is_canonical_port(authority.get(colon + 1..)?, scheme)
         {
             return None;
         }
-        let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
-        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, path_and_query) = rest.split_at_checked(authority_end)?;
-        let (host_name, port) = match authority.split_once(':') {
-            Some((name, port)) => (name, Some(port)),
-            None => (authority, None),
+        // Path: up to `?` or `#`; the parser would add a missing `/`, so one is required.
+        let path_len = check_serialized_path(bytes.get(path_start..)?)?;
+        let path_end = path_start + path_len;
+        let path = input.get(path_start..path_end)?;
+        // Query (without the `?`) up to `#`, and the fragment: printable ASCII only.
+        let (query, fragment_start) = if bytes.get(path_end) == Some(&b'?') {
+            let query_start = path_end + 1;
+            let query_len = printable_until_hash(bytes.get(query_start..)?)?;
+            let query_end = query_start + query_len;
+            (Some(input.get(query_start..query_end)?), query_end)
+        } else {
+            (None, path_end)
         };
-        if !is_plain_dns_name(host_name) {
-            return None;
-        }
-        if let Some(port) = port {
-            // Non-empty digits, no leading zero, at most 65535, not the scheme's default.
-            if port.is_empty()
-                || port.len() > 5
-                || port.starts_with('0')
-                || !port.bytes().all(|b| b.is_ascii_digit())
-                || port.parse::<u32>().ok()? > 65_535
-                || port == scheme.default_port()
-            {
-                return None;
-            }
-        }
-        let (path, query) = match path_and_query.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (path_and_query, None),
-        };
-        if !is_serialized_path(path) {
+        if !bytes
+            .get(fragment_start..)?
+            .iter()
+            .all(|&b| is_printable(b))
+        {
             return None;
         }
         Some(Self {
@@ -161,6 +169,36 @@ impl<'a> Target<'a> {
             query,
         })
     }
+}
+
+/// Printable ASCII: what the fast path accepts anywhere in a URL. The parser drops tabs and
+/// newlines, trims spaces and controls, and percent-encodes DEL and non-ASCII.
+#[inline]
+const fn is_printable(b: u8) -> bool {
+    b > b' ' && b < 0x7f
+}
+
+/// The length of `bytes` up to the first `#` (or all of it), if every byte in it is printable.
+fn printable_until_hash(bytes: &[u8]) -> Option<usize> {
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'#' {
+            return Some(i);
+        }
+        if !is_printable(b) {
+            return None;
+        }
+    }
+    Some(bytes.len())
+}
+
+/// Non-empty digits, no leading zero, at most 65535, and not the scheme's default port.
+fn is_canonical_port(port: &str, scheme: Scheme) -> bool {
+    !port.is_empty()
+        && port.len() <= 5
+        && !port.starts_with('0')
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && port.parse::<u32>().is_ok_and(|p| p <= 65_535)
+        && port != scheme.default_port()
 }
 
 /// A [`Target`] whose storage is a parsed [`Url`] it owns.
@@ -215,68 +253,156 @@ fn escape_path_chars_rfc3986_forbids(url: &mut Url) {
     url.set_path(&path);
 }
 
-/// A lowercase ASCII DNS name that the WHATWG host parser returns unchanged: labels of
+
+/// Byte classes for [`scan_authority`].
+const HOST_CHAR: u8 = 1;
+const DOT: u8 = 2;
+const COLON: u8 = 3;
+const AUTHORITY_END: u8 = 4;
+
+/// The class of each byte in an authority: the characters of a plain DNS name (`a-z 0-9 -`),
+/// `.`, `:`, what ends the authority (`/ ? #`), or anything else (0).
+#[allow(clippy::indexing_slicing, reason = "b < 256")]
+const AUTHORITY_CLASS: ByteTable<u8> = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation, reason = "b < 256")]
+        let c = b as u8;
+        table[b] = match c {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' => HOST_CHAR,
+            b'.' => DOT,
+            b':' => COLON,
+            b'/' | b'?' | b'#' => AUTHORITY_END,
+            _ => 0,
+        };
+        b += 1;
+    }
+    ByteTable(table)
+};
+
+/// Finds the end of the authority at the start of `bytes` (the first `/`, `?` or `#`, or the
+/// end) and the position of its `:`, if any, checking on the way that the host is a plain
+/// DNS name: one that the WHATWG host parser returns unchanged, of lowercase ASCII labels of
 /// `a-z 0-9 -`, none empty, none starting with `xn--` (those go through IDNA checks), and a
-/// last label starting with a letter (so it cannot be read as an IPv4 address).
-fn is_plain_dns_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with("xn--")
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        })
-        && name
-            .rsplit('.')
-            .next()
-            .and_then(|last| last.bytes().next())
-            .is_some_and(|b| b.is_ascii_lowercase())
+/// last label starting with a letter (so it cannot be read as an IPv4 address). What follows
+/// the `:` is left to [`is_canonical_port`].
+fn scan_authority(bytes: &[u8]) -> Option<(usize, Option<usize>)> {
+    let mut label_start = 0;
+    let mut colon = None;
+    let mut i = 0;
+    let end = loop {
+        // Host characters are by far the most common: skip them in a tight loop.
+        i += bytes
+            .get(i..)?
+            .iter()
+            .position(|&b| AUTHORITY_CLASS.get(b) != HOST_CHAR)
+            .unwrap_or(bytes.len() - i);
+        let Some(&b) = bytes.get(i) else { break i };
+        match AUTHORITY_CLASS.get(b) {
+            DOT if colon.is_none() => {
+                if !is_plain_label(bytes.get(label_start..i)?) {
+                    return None;
+                }
+                label_start = i + 1;
+            }
+            COLON if colon.is_none() => colon = Some(i),
+            AUTHORITY_END => break i,
+            _ => return None,
+        }
+        i += 1;
+    };
+    let host_end = colon.unwrap_or(end);
+    let last_label = bytes.get(label_start..host_end)?;
+    (host_end <= 253
+        && is_plain_label(last_label)
+        && last_label.first().is_some_and(u8::is_ascii_lowercase))
+    .then_some((end, colon))
 }
 
-/// A path that the WHATWG path parser leaves as it is: starts with `/`, only characters it does
-/// not encode, `%` only as `%XX` and never `%2E` (which could spell a dot segment), and no `.`
-/// or `..` segment.
-fn is_serialized_path(path: &str) -> bool {
-    let bytes = path.as_bytes();
-    if bytes.first() != Some(&b'/') {
-        return false;
+/// A DNS label (its characters already checked) that is not empty, at most 63 bytes, and not
+/// an IDNA `xn--` label.
+fn is_plain_label(label: &[u8]) -> bool {
+    !label.is_empty() && label.len() <= 63 && !label.starts_with(b"xn--")
+}
+
+/// What the WHATWG path parser leaves as it is, in a path: the unreserved characters, the
+/// sub-delimiters, `:`, `@` and `/` (`%` is checked separately).
+#[allow(clippy::indexing_slicing, reason = "b < 256")]
+const PATH_KEEPS: ByteTable<bool> = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation, reason = "b < 256")]
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+                    | b'/'
+            );
+        b += 1;
     }
-    let chars_ok = bytes.iter().enumerate().all(|(i, &b)| match b {
-        b'A'..=b'Z'
-        | b'a'..=b'z'
-        | b'0'..=b'9'
-        | b'-'
-        | b'.'
-        | b'_'
-        | b'~'
-        | b'!'
-        | b'$'
-        | b'&'
-        | b'\''
-        | b'('
-        | b')'
-        | b'*'
-        | b'+'
-        | b','
-        | b';'
-        | b'='
-        | b':'
-        | b'@'
-        | b'/' => true,
-        b'%' => match (bytes.get(i + 1), bytes.get(i + 2)) {
-            (Some(h), Some(l)) => {
-                h.is_ascii_hexdigit()
-                    && l.is_ascii_hexdigit()
-                    && !(*h == b'2' && l.eq_ignore_ascii_case(&b'e'))
+    ByteTable(table)
+};
+
+/// Checks the path at the start of `bytes` (which runs to the first `?` or `#`) and returns
+/// its length, if it is a path that the WHATWG path parser leaves as it is: it starts with
+/// `/`, has only characters the parser does not encode, `%` only as `%XX` and never `%2E`
+/// (which could spell a dot segment), and no `.` or `..` segment.
+fn check_serialized_path(bytes: &[u8]) -> Option<usize> {
+    if bytes.first() != Some(&b'/') {
+        return None;
+    }
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'?' || b == b'#')
+        .unwrap_or(bytes.len());
+    let path = bytes.get(..end)?;
+    let mut segment_start = 0;
+    for (i, &b) in path.iter().enumerate() {
+        if PATH_KEEPS.get(b) {
+            if b == b'/' {
+                if is_dot_segment(path.get(segment_start..i)?) {
+                    return None;
+                }
+                segment_start = i + 1;
             }
-            _ => false,
-        },
-        _ => false,
-    });
-    chars_ok && !path.split('/').any(|seg| seg == "." || seg == "..")
+        } else if b == b'%' {
+            match (path.get(i + 1), path.get(i + 2)) {
+                (Some(h), Some(l))
+                    if h.is_ascii_hexdigit()
+                        && l.is_ascii_hexdigit()
+                        && !(*h == b'2' && l.eq_ignore_ascii_case(&b'e')) => {}
+                _ => return None,
+            }
+        } else {
+            return None;
+        }
+    }
+    if is_dot_segment(path.get(segment_start..)?) {
+        return None;
+    }
+    Some(end)
+}
+
+fn is_dot_segment(segment: &[u8]) -> bool {
+    segment == b"." || segment == b".."
 }
 
 #[cfg(test)]

@@ -1,0 +1,69 @@
+//! Runs one contestant in a loop, for a profiler:
+//!
+//! ```text
+//! CARGO_PROFILE_RELEASE_DEBUG=true cargo build --release -p peer-bench --example profile
+//! valgrind --tool=callgrind target/release/examples/profile sigv4-wss-warm token 10000
+//! ```
+//!
+//! valgrind counts instructions, so the totals are repeatable whatever else the machine does.
+
+use std::hint::black_box;
+
+use peer_bench::{AwsSigV4, Case, Floor, SECRET_ACCESS_KEY, SigV4WssCold, SigV4WssWarm, URL, time};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(which), Some(case)) = (args.get(1), args.get(2)) else {
+        eprintln!(
+            "usage: profile <sigv4-wss-warm|sigv4-wss-cold|aws-sigv4|floor|floor-cold> <token|no-token> [iterations]"
+        );
+        std::process::exit(2);
+    };
+    let case = match case.as_str() {
+        "token" => Case::Token,
+        "no-token" => Case::NoToken,
+        other => panic!("unknown case {other}"),
+    };
+    let n: u64 = args.get(3).map_or(10_000, |s| s.parse().unwrap());
+    let mut total = 0usize;
+    match which.as_str() {
+        "sigv4-wss-warm" => {
+            let s = SigV4WssWarm::new(case);
+            for _ in 0..n {
+                total += s.presign(black_box(URL), black_box(time())).len();
+            }
+        }
+        "sigv4-wss-cold" => {
+            let s = SigV4WssCold::new(case);
+            for _ in 0..n {
+                total += s.presign(black_box(URL), black_box(time())).len();
+            }
+        }
+        "aws-sigv4" => {
+            let s = AwsSigV4::new(case);
+            for _ in 0..n {
+                total += s.presign(black_box(URL), black_box(time().into())).len();
+            }
+        }
+        "floor" => {
+            let f = Floor::new(case);
+            for _ in 0..n {
+                total += usize::from(f.sign(black_box(f.bytes()))[0]);
+            }
+        }
+        "floor-cold" => {
+            let f = Floor::new(case);
+            for _ in 0..n {
+                total += usize::from(
+                    f.sign_cold(
+                        black_box(SECRET_ACCESS_KEY),
+                        black_box("20200131"),
+                        black_box(f.bytes()),
+                    )[0],
+                );
+            }
+        }
+        other => panic!("unknown contestant {other}"),
+    }
+    println!("{which} {case:?} x{n}: {total}");
+}
