@@ -253,7 +253,6 @@ fn escape_path_chars_rfc3986_forbids(url: &mut Url) {
     url.set_path(&path);
 }
 
-
 /// Byte classes for [`scan_authority`].
 const HOST_CHAR: u8 = 1;
 const DOT: u8 = 2;
