@@ -6,6 +6,7 @@ mod canonical;
 mod credentials;
 mod encode;
 mod error;
+mod http;
 mod presign;
 mod request;
 mod scope;
@@ -20,6 +21,7 @@ pub use canonical::{CanonicalRequest, EMPTY_PAYLOAD_SHA256, RedactedCanonicalReq
 pub use credentials::Credentials;
 pub use encode::uri_encode;
 pub use error::Error;
+pub use http::sign_request;
 pub use presign::{
     PresignedUrl, Presigner, RedactedUrl, SessionTokenMode, SigningOptions, presign_url,
     presign_url_with_options,
