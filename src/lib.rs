@@ -15,6 +15,7 @@ mod signing_key;
 mod sink;
 mod string_to_sign;
 mod target;
+mod verify;
 
 pub use amz_date::AmzDate;
 pub use canonical::{CanonicalRequest, EMPTY_PAYLOAD_SHA256, RedactedCanonicalRequest};
@@ -30,3 +31,4 @@ pub use request::{Signed, presign_request, sign_headers};
 pub use scope::{CredentialScope, Scope};
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::{ALGORITHM, StringToSign};
+pub use verify::{CredentialsLookup, DEFAULT_CLOCK_SKEW, Verified, Verifier};

@@ -1,0 +1,1035 @@
+//! Verifying presigned URLs: the server side of SigV4 query authentication, for proxies, local
+//! development servers and tests.
+//!
+//! The canonical request is rebuilt from the URL exactly as the presigner builds it: the same
+//! URL parser ([`Target`]), the same query re-encoding, the same canonical writer; then the
+//! signature is recomputed and compared in constant time.
+
+use core::fmt;
+use core::time::Duration;
+use std::borrow::Cow;
+use std::sync::{Mutex, PoisonError};
+
+use hmac::Mac as _;
+use percent_encoding::percent_decode_str;
+use sha2::{Digest as _, Sha256};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+
+use crate::amz_date::AmzDate;
+use crate::canonical::{
+    EMPTY_PAYLOAD_SHA256, SECURITY_TOKEN, is_token, normalize_header_value, split_query,
+    write_canonical_request,
+};
+use crate::credentials::{Credentials, Redacted};
+use crate::encode::reencode_query_component;
+use crate::error::Error;
+use crate::presign::SessionTokenMode;
+use crate::scope::{CredentialScope, Scope};
+use crate::service::Rules;
+use crate::signing_key::{HmacSha256, SigningKey};
+use crate::string_to_sign::{ALGORITHM, StringToSign};
+use crate::target::{Target, UrlStorage};
+
+/// The clock skew a [`Verifier`] allows by default: 5 minutes, as AWS services do.
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(300);
+
+/// Where a [`Verifier`] finds the credentials of an access key id.
+///
+/// Implemented for closures `Fn(&str) -> Option<Credentials>` and for a single
+/// [`Credentials`] (which knows only its own access key id).
+///
+/// When the credentials returned have a session token, a URL must carry exactly that token;
+/// when they have none, a URL must carry none.
+pub trait CredentialsLookup {
+    /// The credentials of `access_key_id`, or `None` if it is unknown.
+    fn credentials(&self, access_key_id: &str) -> Option<Credentials>;
+}
+
+impl<F> CredentialsLookup for F
+where
+    F: Fn(&str) -> Option<Credentials>,
+{
+    fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
+        self(access_key_id)
+    }
+}
+
+impl CredentialsLookup for Credentials {
+    fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
+        (self.access_key_id() == access_key_id).then(|| self.clone())
+    }
+}
+
+/// Checks presigned URLs, as a server (API Gateway's `$connect` with `AWS_IAM`, IoT, …) does.
+///
+/// It takes a [`CredentialsLookup`] and, optionally, the region and service it accepts, the
+/// clock skew it allows (default [`DEFAULT_CLOCK_SKEW`]) and the session-token rule. Each
+/// check is given the current time; the verifier never reads a clock.
+///
+/// A URL is accepted when:
+///
+/// - it has each of `X-Amz-Algorithm` (`AWS4-HMAC-SHA256`), `X-Amz-Credential`, `X-Amz-Date`,
+///   `X-Amz-SignedHeaders` and `X-Amz-Signature` once, `X-Amz-Expires` and
+///   `X-Amz-Security-Token` at most once (names compared case-insensitively);
+/// - the credential scope is well formed, its date is `X-Amz-Date`'s, and its region and
+///   service are the expected ones (if any were given);
+/// - `X-Amz-Expires`, when present, is from 1 to the service's limit (604800, Transcribe 300);
+/// - the current time is no earlier than `X-Amz-Date` minus the allowed skew, and no later
+///   than `X-Amz-Date` plus `X-Amz-Expires` (plus the allowed skew when the URL has no
+///   `X-Amz-Expires`, as Amplify's URLs have not). The skew is not added to `X-Amz-Expires`;
+/// - the lookup knows the access key id;
+/// - the signature recomputed over the canonical request (`GET` or the method given, the path
+///   as sent, the query without `X-Amz-Signature`, the signed headers, the empty payload's
+///   hash) matches, compared in constant time;
+/// - the session token is the lookup's (compared in constant time).
+///
+/// **Session token rule.** Whether `X-Amz-Security-Token` is part of the canonical query is
+/// decided by the credential scope's service, by the same rule the presigner follows:
+/// `iotdevicegateway` leaves it out (IoT appends it after signing), every other service signs
+/// it; [`Verifier::session_token`] overrides that. The token's position in the URL cannot tell:
+/// this crate puts a signed token after `X-Amz-Signature` too, and aws-c-auth puts IoT's
+/// unsigned token before it.
+///
+/// The signing key of the last access key, date, region and service is cached, so verifying
+/// many URLs signed with the same credentials costs about as much as presigning them. The
+/// lookup is still called for every URL, so a revoked key is refused at once.
+///
+/// ```
+/// use sigv4_wss::{Credentials, Error, Presigner, Scope, Verifier};
+/// use std::time::Duration;
+/// use time::macros::datetime;
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+/// let scope = Scope::new("us-east-1", "execute-api")?;
+/// let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+/// let url = Presigner::new(creds.clone(), scope.clone())
+///     .presign("wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev", signed_at, Duration::from_secs(300))?;
+///
+/// let verifier = Verifier::new(creds).expect_scope(&scope);
+/// let verified = verifier.verify_url(url.as_str(), signed_at + Duration::from_secs(10))?;
+/// assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
+/// assert_eq!(verified.expires(), Some(Duration::from_secs(300)));
+///
+/// let later = signed_at + Duration::from_secs(301);
+/// assert!(matches!(verifier.verify_url(url.as_str(), later), Err(Error::Expired { .. })));
+/// # Ok::<(), sigv4_wss::Error>(())
+/// ```
+pub struct Verifier<L> {
+    lookup: L,
+    clock_skew: Duration,
+    region: Option<String>,
+    service: Option<String>,
+    session_token: SessionTokenMode,
+    key: Mutex<Option<CachedKey>>,
+}
+
+/// The HMAC state keyed with the signing key of one set of credentials, date and scope.
+struct CachedKey {
+    credentials: Credentials,
+    date: [u8; 8],
+    scope: Scope,
+    mac: HmacSha256,
+}
+
+impl<L: CredentialsLookup> Verifier<L> {
+    /// A verifier that finds secrets with `lookup` and accepts any region and service, with
+    /// the default clock skew and session-token rule.
+    #[must_use]
+    pub fn new(lookup: L) -> Self {
+        Self {
+            lookup,
+            clock_skew: DEFAULT_CLOCK_SKEW,
+            region: None,
+            service: None,
+            session_token: SessionTokenMode::ServiceDefault,
+            key: Mutex::new(None),
+        }
+    }
+
+    /// Sets the clock skew allowed between signer and verifier (default 5 minutes).
+    #[must_use]
+    pub fn clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+
+    /// Accepts only URLs signed for `region`.
+    #[must_use]
+    pub fn expect_region(mut self, region: &str) -> Self {
+        self.region = Some(region.to_owned());
+        self
+    }
+
+    /// Accepts only URLs signed for `service`.
+    #[must_use]
+    pub fn expect_service(mut self, service: &str) -> Self {
+        self.service = Some(service.to_owned());
+        self
+    }
+
+    /// Accepts only URLs signed for `scope`'s region and service.
+    #[must_use]
+    pub fn expect_scope(self, scope: &Scope) -> Self {
+        self.expect_region(scope.region())
+            .expect_service(scope.service())
+    }
+
+    /// Overrides whether the session token is taken as part of the canonical query (see the
+    /// session token rule above).
+    #[must_use]
+    pub fn session_token(mut self, mode: SessionTokenMode) -> Self {
+        self.session_token = mode;
+        self
+    }
+
+    /// Verifies a presigned URL for a `GET` request (a WebSocket handshake), at time `now`.
+    ///
+    /// The URL is parsed as [`presign_url`](crate::presign_url) parses it: the path, query and
+    /// `Host` verified are the ones a client sends for it.
+    ///
+    /// # Errors
+    ///
+    /// The URL errors of [`presign_url`](crate::presign_url), and those of
+    /// [`Verifier::verify_request`].
+    pub fn verify_url(&self, url: &str, now: OffsetDateTime) -> Result<Verified, Error> {
+        self.verify_url_with_method("GET", url, now)
+    }
+
+    /// [`Verifier::verify_url`] for a request with another method.
+    ///
+    /// # Errors
+    ///
+    /// As [`Verifier::verify_url`], and [`Error::InvalidMethod`].
+    pub fn verify_url_with_method(
+        &self,
+        method: &str,
+        url: &str,
+        now: OffsetDateTime,
+    ) -> Result<Verified, Error> {
+        let mut storage: UrlStorage = None;
+        let target = Target::parse_with(url, &mut storage)?;
+        let request = QueryRequest::parse(method, target.path, target.query.unwrap_or_default())?;
+        self.verify(&request, &Headers::Host(target.host), now)
+    }
+
+    /// Verifies a request as a server receives it: its method, its request target (the path
+    /// and query of the request line, such as `/dev?X-Amz-Algorithm=…`) and its headers
+    /// (`Host` at least), at time `now`.
+    ///
+    /// The path is taken as received. Header names are compared case-insensitively; a header
+    /// received more than once has its values joined with `,`.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidMethod`]; [`Error::InvalidUrl`] if the target does not start with `/`;
+    /// - [`Error::MissingParameter`], [`Error::RepeatedParameter`],
+    ///   [`Error::MalformedParameter`], [`Error::MalformedCredential`],
+    ///   [`Error::ExpiresOutOfRange`]: the URL is not a well-formed presigned URL;
+    /// - [`Error::WrongRegion`], [`Error::WrongService`]: signed for another scope;
+    /// - [`Error::NotYetValid`], [`Error::Expired`]: outside its validity at `now`;
+    /// - [`Error::MissingHeader`]: a signed header is not in `headers`;
+    /// - [`Error::UnknownAccessKey`]: the lookup does not know the access key id;
+    /// - [`Error::SignatureMismatch`]: the signature does not match;
+    /// - [`Error::SessionTokenMismatch`]: the session token is not the lookup's;
+    /// - [`Error::TimeOutOfRange`] if `now` is outside the years 1970 to 9999.
+    pub fn verify_request(
+        &self,
+        method: &str,
+        request_target: &str,
+        headers: &[(&str, &str)],
+        now: OffsetDateTime,
+    ) -> Result<Verified, Error> {
+        if !request_target.starts_with('/') {
+            return Err(Error::InvalidUrl {
+                reason: "the request target must start with '/' (origin form)".to_owned(),
+            });
+        }
+        let (path, query) = request_target
+            .split_once('?')
+            .unwrap_or((request_target, ""));
+        let request = QueryRequest::parse(method, path, query)?;
+        self.verify(&request, &Headers::List(headers), now)
+    }
+
+    fn verify(
+        &self,
+        request: &QueryRequest<'_>,
+        headers: &Headers<'_>,
+        now: OffsetDateTime,
+    ) -> Result<Verified, Error> {
+        let auth = request.auth()?;
+        if let Some(expected) = self.region.as_deref().filter(|r| *r != auth.scope.region()) {
+            return Err(Error::WrongRegion {
+                region: auth.scope.region().to_owned(),
+                expected: expected.to_owned(),
+            });
+        }
+        if let Some(expected) = self
+            .service
+            .as_deref()
+            .filter(|s| *s != auth.scope.service())
+        {
+            return Err(Error::WrongService {
+                service: auth.scope.service().to_owned(),
+                expected: expected.to_owned(),
+            });
+        }
+        self.check_time(&auth, now)?;
+        let headers = headers.canonical(auth.signed_headers)?;
+        let credentials =
+            self.lookup
+                .credentials(auth.access_key_id)
+                .ok_or_else(|| Error::UnknownAccessKey {
+                    access_key_id: auth.access_key_id.to_owned(),
+                })?;
+        let sign_token = signs_token(self.session_token, &auth.scope);
+
+        let mut hasher = Sha256::new();
+        request.write_canonical(&mut hasher, sign_token, &headers);
+        let hash: [u8; 32] = hasher.finalize().into();
+        let mut mac = self.keyed_mac(&credentials, &auth.date, &auth.scope);
+        StringToSign::new(
+            &auth.date,
+            CredentialScope::new(&auth.date, &auth.scope),
+            &hash,
+        )
+        .write(&mut mac);
+        mac.verify_slice(&auth.signature)
+            .map_err(|_| Error::SignatureMismatch)?;
+
+        check_token(request.value(Auth::SecurityToken), &credentials)?;
+        Ok(Verified {
+            access_key_id: auth.access_key_id.to_owned(),
+            scope: auth.scope,
+            signed_at: auth.date,
+            expires: auth.expires.map(|s| Duration::from_secs(u64::from(s))),
+            session_token: match request.value(Auth::SecurityToken) {
+                None => TokenUse::None,
+                Some(_) if sign_token => TokenUse::Signed,
+                Some(_) => TokenUse::Unsigned,
+            },
+        })
+    }
+
+    fn check_time(&self, auth: &AuthParams<'_>, now: OffsetDateTime) -> Result<(), Error> {
+        let signed = i128::from(auth.date.unix_timestamp());
+        let now_secs = i128::from(now.unix_timestamp());
+        let skew = i128::from(self.clock_skew.as_secs());
+        let valid_secs = auth.expires.map_or(self.clock_skew.as_secs(), u64::from);
+        if signed > now_secs + skew {
+            return Err(Error::NotYetValid {
+                signed_at: auth.date,
+                now: AmzDate::new(now)?,
+                skew_secs: self.clock_skew.as_secs(),
+            });
+        }
+        if now_secs > signed + i128::from(valid_secs) {
+            return Err(Error::Expired {
+                signed_at: auth.date,
+                valid_secs,
+                now: AmzDate::new(now)?,
+            });
+        }
+        Ok(())
+    }
+
+    /// The HMAC state for the signing key, from the cache or derived (and cached).
+    fn keyed_mac(&self, credentials: &Credentials, date: &AmzDate, scope: &Scope) -> HmacSha256 {
+        let mut day = [0u8; 8];
+        day.copy_from_slice(date.date().as_bytes().get(..8).unwrap_or(&[0; 8]));
+        // A poisoned lock only means another thread panicked while holding it; the cache is
+        // always in a consistent state, so keep using it.
+        let mut cache = self.key.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(cached) = cache
+            .as_ref()
+            .filter(|c| c.date == day && c.scope == *scope && c.credentials == *credentials)
+        {
+            return cached.mac.clone();
+        }
+        let mac = SigningKey::derive(
+            credentials.secret_access_key(),
+            date.date(),
+            scope.region(),
+            scope.service(),
+        )
+        .mac();
+        *cache = Some(CachedKey {
+            credentials: credentials.clone(),
+            date: day,
+            scope: scope.clone(),
+            mac: mac.clone(),
+        });
+        mac
+    }
+}
+
+impl<L> fmt::Debug for Verifier<L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("lookup", &Redacted)
+            .field("clock_skew", &self.clock_skew)
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .field("session_token", &self.session_token)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn signs_token(mode: SessionTokenMode, scope: &Scope) -> bool {
+    match mode {
+        SessionTokenMode::Signed => true,
+        SessionTokenMode::Unsigned => false,
+        // `SessionTokenMode` is non-exhaustive only for other crates.
+        SessionTokenMode::ServiceDefault => Rules::of(scope.service()).sign_token,
+    }
+}
+
+/// What a [`Verifier`] checked: who signed the URL, for which scope, when, and for how long.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    access_key_id: String,
+    scope: Scope,
+    signed_at: AmzDate,
+    expires: Option<Duration>,
+    session_token: TokenUse,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TokenUse {
+    None,
+    Signed,
+    Unsigned,
+}
+
+impl Verified {
+    /// The access key id the URL was signed with.
+    #[must_use]
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The region and service of the credential scope.
+    #[must_use]
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// The region of the credential scope.
+    #[must_use]
+    pub fn region(&self) -> &str {
+        self.scope.region()
+    }
+
+    /// The service of the credential scope.
+    #[must_use]
+    pub fn service(&self) -> &str {
+        self.scope.service()
+    }
+
+    /// The signing time, `X-Amz-Date`.
+    #[must_use]
+    pub fn signed_at(&self) -> AmzDate {
+        self.signed_at
+    }
+
+    /// `X-Amz-Expires`, if the URL has one.
+    #[must_use]
+    pub fn expires(&self) -> Option<Duration> {
+        self.expires
+    }
+
+    /// Whether the URL carries a session token (temporary credentials).
+    #[must_use]
+    pub fn has_session_token(&self) -> bool {
+        self.session_token != TokenUse::None
+    }
+
+    /// Whether the session token was part of the signature (`false` for IoT's token appended
+    /// after signing, and when there is no token).
+    #[must_use]
+    pub fn session_token_signed(&self) -> bool {
+        self.session_token == TokenUse::Signed
+    }
+}
+
+// ---- parsing a presigned request --------------------------------------------------------------
+
+/// The authentication parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Auth {
+    Algorithm,
+    Credential,
+    Date,
+    Expires,
+    SignedHeaders,
+    Signature,
+    SecurityToken,
+}
+
+impl Auth {
+    const ALL: [Self; 7] = [
+        Self::Algorithm,
+        Self::Credential,
+        Self::Date,
+        Self::Expires,
+        Self::SignedHeaders,
+        Self::Signature,
+        Self::SecurityToken,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Algorithm => "X-Amz-Algorithm",
+            Self::Credential => "X-Amz-Credential",
+            Self::Date => "X-Amz-Date",
+            Self::Expires => "X-Amz-Expires",
+            Self::SignedHeaders => "X-Amz-SignedHeaders",
+            Self::Signature => "X-Amz-Signature",
+            Self::SecurityToken => SECURITY_TOKEN,
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One query parameter, re-encoded into [`QueryRequest::buf`]: key `buf[start..eq]`, value
+/// `buf[eq..end]`.
+#[derive(Clone, Copy, Debug)]
+struct Pair {
+    start: usize,
+    eq: usize,
+    end: usize,
+    auth: Option<Auth>,
+}
+
+/// A request signed in its query: method, path as sent, and the query re-encoded the way the
+/// presigner encodes it.
+pub(crate) struct QueryRequest<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    buf: String,
+    /// Sorted by key, then value.
+    pairs: Vec<Pair>,
+    auth: [Option<Pair>; 7],
+}
+
+impl<'a> QueryRequest<'a> {
+    /// Splits and re-encodes `query`, finding the authentication parameters.
+    pub(crate) fn parse(method: &'a str, path: &'a str, query: &str) -> Result<Self, Error> {
+        if !is_token(method) {
+            return Err(Error::InvalidMethod {
+                method: method.chars().take(64).collect(),
+            });
+        }
+        let mut buf = String::with_capacity(query.len() + query.len() / 4);
+        let mut pairs = Vec::with_capacity(split_query(query).count());
+        let mut auth: [Option<Pair>; 7] = [None; 7];
+        for (key, value) in split_query(query) {
+            let start = buf.len();
+            reencode_query_component(&mut buf, key);
+            let eq = buf.len();
+            reencode_query_component(&mut buf, value);
+            let end = buf.len();
+            let encoded_key = buf.get(start..eq).unwrap_or_default();
+            let kind = Auth::ALL
+                .into_iter()
+                .find(|a| a.name().eq_ignore_ascii_case(encoded_key));
+            let pair = Pair {
+                start,
+                eq,
+                end,
+                auth: kind,
+            };
+            if let Some(kind) = kind
+                && let Some(slot) = auth.get_mut(kind.index())
+            {
+                if slot.is_some() {
+                    return Err(Error::RepeatedParameter { name: kind.name() });
+                }
+                *slot = Some(pair);
+            }
+            pairs.push(pair);
+        }
+        pairs.sort_unstable_by(|a, b| {
+            let key = |p: &Pair| buf.get(p.start..p.eq).unwrap_or_default();
+            let value = |p: &Pair| buf.get(p.eq..p.end).unwrap_or_default();
+            key(a).cmp(key(b)).then_with(|| value(a).cmp(value(b)))
+        });
+        Ok(Self {
+            method,
+            path,
+            buf,
+            pairs,
+            auth,
+        })
+    }
+
+    /// The re-encoded value of an authentication parameter.
+    pub(crate) fn value(&self, auth: Auth) -> Option<&str> {
+        let pair = self.auth.get(auth.index()).copied().flatten()?;
+        self.buf.get(pair.eq..pair.end)
+    }
+
+    fn required(&self, auth: Auth) -> Result<&str, Error> {
+        self.value(auth)
+            .ok_or(Error::MissingParameter { name: auth.name() })
+    }
+
+    /// The checked authentication parameters.
+    pub(crate) fn auth(&self) -> Result<AuthParams<'_>, Error> {
+        if self.required(Auth::Algorithm)? != ALGORITHM {
+            return Err(Error::MalformedParameter {
+                name: Auth::Algorithm.name(),
+                reason: "the only algorithm is AWS4-HMAC-SHA256",
+            });
+        }
+        let credential = self.required(Auth::Credential)?;
+        let date = parse_amz_date(self.required(Auth::Date)?)?;
+        let signed_headers = self.required(Auth::SignedHeaders)?;
+        let signature = parse_signature(self.required(Auth::Signature)?)?;
+        let (access_key_id, scope) = parse_credential(credential, &date)?;
+        let expires = self
+            .value(Auth::Expires)
+            .map(|v| parse_expires(v, &scope))
+            .transpose()?;
+        Ok(AuthParams {
+            access_key_id,
+            scope,
+            date,
+            expires,
+            signed_headers,
+            signature,
+        })
+    }
+
+    /// Writes the canonical request through the crate's one canonical writer.
+    pub(crate) fn write_canonical<N: AsRef<str>, V: AsRef<str>>(
+        &self,
+        sink: &mut impl crate::sink::Sink,
+        sign_token: bool,
+        headers: &[(N, V)],
+    ) {
+        self.write_canonical_with(sink, sign_token, headers, |_, value| value);
+    }
+
+    /// [`QueryRequest::write_canonical`], with each parameter value passed through `show`
+    /// (which gets the parameter kind) first.
+    pub(crate) fn write_canonical_with<'s, N: AsRef<str>, V: AsRef<str>>(
+        &'s self,
+        sink: &mut impl crate::sink::Sink,
+        sign_token: bool,
+        headers: &[(N, V)],
+        show: impl Fn(Option<Auth>, &'s str) -> &'s str,
+    ) {
+        let query = self
+            .pairs
+            .iter()
+            .filter(move |p| match p.auth {
+                Some(Auth::Signature) => false,
+                Some(Auth::SecurityToken) => sign_token,
+                _ => true,
+            })
+            .map(|p| {
+                (
+                    self.buf.get(p.start..p.eq).unwrap_or_default(),
+                    show(p.auth, self.buf.get(p.eq..p.end).unwrap_or_default()),
+                )
+            });
+        write_canonical_request(
+            sink,
+            self.method,
+            self.path,
+            true,
+            query,
+            headers,
+            EMPTY_PAYLOAD_SHA256,
+        );
+    }
+}
+
+/// The authentication parameters, checked.
+pub(crate) struct AuthParams<'a> {
+    pub(crate) access_key_id: &'a str,
+    pub(crate) scope: Scope,
+    pub(crate) date: AmzDate,
+    pub(crate) expires: Option<u32>,
+    /// As in the URL (encoded: `;` is `%3B`).
+    pub(crate) signed_headers: &'a str,
+    pub(crate) signature: [u8; 32],
+}
+
+/// The headers of the request being verified.
+pub(crate) enum Headers<'a> {
+    /// Only the `Host` of a URL.
+    Host(&'a str),
+    /// The headers of a received request.
+    List(&'a [(&'a str, &'a str)]),
+}
+
+impl<'a> Headers<'a> {
+    /// The canonical headers for `signed_headers` (the encoded `X-Amz-SignedHeaders`):
+    /// lowercase names, sorted, with their normalized values.
+    pub(crate) fn canonical(
+        &self,
+        signed_headers: &'a str,
+    ) -> Result<Vec<(&'a str, Cow<'a, str>)>, Error> {
+        const NAME: &str = "X-Amz-SignedHeaders";
+        let mut previous: Option<&str> = None;
+        for name in signed_headers.split("%3B") {
+            if name.is_empty()
+                || !is_token(name)
+                || name.bytes().any(|b| b.is_ascii_uppercase() || b == b'%')
+            {
+                return Err(Error::MalformedParameter {
+                    name: NAME,
+                    reason: "expected lowercase header names separated by ';', such as host",
+                });
+            }
+            if previous.is_some_and(|last| last >= name) {
+                return Err(Error::MalformedParameter {
+                    name: NAME,
+                    reason: "the header names must be sorted and listed once each",
+                });
+            }
+            previous = Some(name);
+        }
+        if !signed_headers.split("%3B").any(|name| name == "host") {
+            return Err(Error::MalformedParameter {
+                name: NAME,
+                reason: "the host header must be signed",
+            });
+        }
+        let mut out: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(1);
+        for name in signed_headers.split("%3B") {
+            let value = match self {
+                Self::Host(host) if name == "host" => Some(Cow::Borrowed(*host)),
+                Self::Host(_) => None,
+                Self::List(list) => joined_header(list, name),
+            };
+            let value = value.ok_or_else(|| Error::MissingHeader {
+                name: name.to_owned(),
+            })?;
+            out.push((name, value));
+        }
+        Ok(out)
+    }
+}
+
+/// The values of header `name` in `list`, normalized and joined with `,`.
+fn joined_header<'a>(list: &[(&str, &'a str)], name: &str) -> Option<Cow<'a, str>> {
+    let mut values = list
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| *v);
+    let first = values.next()?;
+    let mut joined = normalize_header_value(first);
+    for value in values {
+        joined.push(',');
+        joined.push_str(&normalize_header_value(value));
+    }
+    Some(Cow::Owned(joined))
+}
+
+/// Parses `YYYYMMDD'T'HHMMSS'Z'`.
+fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
+    let err = Error::MalformedParameter {
+        name: Auth::Date.name(),
+        reason: "expected a UTC time as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
+    };
+    let bytes = value.as_bytes();
+    if bytes.len() != 16 || bytes.get(8) != Some(&b'T') || bytes.get(15) != Some(&b'Z') {
+        return Err(err);
+    }
+    let number = |from: usize, to: usize| -> Option<u16> {
+        let digits = value.get(from..to)?;
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok()
+    };
+    let parsed = (|| {
+        let year = i32::from(number(0, 4)?);
+        let month = Month::try_from(u8::try_from(number(4, 6)?).ok()?).ok()?;
+        let day = u8::try_from(number(6, 8)?).ok()?;
+        let hour = u8::try_from(number(9, 11)?).ok()?;
+        let minute = u8::try_from(number(11, 13)?).ok()?;
+        let second = u8::try_from(number(13, 15)?).ok()?;
+        let date = Date::from_calendar_date(year, month, day).ok()?;
+        let time = Time::from_hms(hour, minute, second).ok()?;
+        AmzDate::new(PrimitiveDateTime::new(date, time).assume_utc()).ok()
+    })();
+    parsed.filter(|d| d.date_time() == value).ok_or(err)
+}
+
+/// Parses 64 lowercase hex digits.
+fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
+    let err = Error::MalformedParameter {
+        name: Auth::Signature.name(),
+        reason: "expected 64 lowercase hexadecimal digits",
+    };
+    let bytes = value.as_bytes();
+    if bytes.len() != 64 {
+        return Err(err);
+    }
+    let nibble = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; 32];
+    for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        let (Some(&hi), Some(&lo)) = (pair.first(), pair.get(1)) else {
+            return Err(err);
+        };
+        match (nibble(hi), nibble(lo)) {
+            (Some(h), Some(l)) => *byte = (h << 4) | l,
+            _ => return Err(err),
+        }
+    }
+    Ok(out)
+}
+
+/// Parses the encoded `X-Amz-Credential` (`/` appears as `%2F`).
+fn parse_credential<'a>(value: &'a str, date: &AmzDate) -> Result<(&'a str, Scope), Error> {
+    let malformed = |reason| Error::MalformedCredential { reason };
+    let mut parts = value.split("%2F");
+    let (Some(access_key_id), Some(day), Some(region), Some(service), Some(terminator), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(malformed("it does not have five parts separated by '/'"));
+    };
+    if access_key_id.is_empty()
+        || access_key_id.len() > 128
+        || !access_key_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(malformed(
+            "the access key id is not 1 to 128 ASCII letters, digits or underscores",
+        ));
+    }
+    if day != date.date() {
+        return Err(malformed("its date is not the date of X-Amz-Date"));
+    }
+    let scope = Scope::new(region, service)
+        .map_err(|_| malformed("the region or service is not a valid AWS name"))?;
+    if terminator != "aws4_request" {
+        return Err(malformed("it does not end with aws4_request"));
+    }
+    Ok((access_key_id, scope))
+}
+
+/// Parses `X-Amz-Expires`: whole seconds from 1 to the service's limit.
+fn parse_expires(value: &str, scope: &Scope) -> Result<u32, Error> {
+    if value.is_empty() || value.len() > 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::MalformedParameter {
+            name: Auth::Expires.name(),
+            reason: "expected a whole number of seconds, such as 300",
+        });
+    }
+    let seconds: u64 = value.parse().unwrap_or(u64::MAX);
+    let max = Rules::of(scope.service()).max_expires;
+    match u32::try_from(seconds) {
+        Ok(s) if (1..=max).contains(&s) => Ok(s),
+        _ => Err(Error::ExpiresOutOfRange {
+            seconds,
+            max,
+            service: scope.service().to_owned(),
+        }),
+    }
+}
+
+/// Checks the URL's session token (encoded) against the credentials' token.
+fn check_token(encoded: Option<&str>, credentials: &Credentials) -> Result<(), Error> {
+    match (encoded, credentials.session_token()) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(Error::SessionTokenMismatch {
+            reason: "the URL has no X-Amz-Security-Token, but the access key is temporary and \
+                     needs its session token",
+        }),
+        (Some(_), None) => Err(Error::SessionTokenMismatch {
+            reason: "the URL has an X-Amz-Security-Token, but the access key is long-term and \
+                     has none",
+        }),
+        (Some(encoded), Some(expected)) => {
+            let given: Vec<u8> = percent_decode_str(encoded).collect();
+            if constant_time_eq(&given, expected.as_bytes()) {
+                Ok(())
+            } else {
+                Err(Error::SessionTokenMismatch {
+                    reason: "X-Amz-Security-Token is not the access key's session token",
+                })
+            }
+        }
+    }
+}
+
+/// Compares two byte strings in time that depends on their lengths only.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    core::hint::black_box(difference) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amz_dates() {
+        assert_eq!(
+            parse_amz_date("20200131T100233Z").unwrap().date_time(),
+            "20200131T100233Z"
+        );
+        for bad in [
+            "",
+            "20200131T100233",
+            "20200131 100233Z",
+            "2020-01-31T10:02:33Z",
+            "20200231T100233Z",
+            "20201301T100233Z",
+            "20200131T240000Z",
+            "20200131T100260Z",
+            "19691231T235959Z",
+            "2020013lT100233Z",
+            "+2020131T100233Z",
+        ] {
+            assert!(
+                matches!(
+                    parse_amz_date(bad),
+                    Err(Error::MalformedParameter {
+                        name: "X-Amz-Date",
+                        ..
+                    })
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn signatures() {
+        let hex = "4fc3689a4477c18d6e19bf81d8f3b724b02886cd4ac45891af93dce35469328b";
+        let bytes = parse_signature(hex).unwrap();
+        assert_eq!(bytes[0], 0x4f);
+        assert_eq!(bytes[31], 0x8b);
+        for bad in [
+            &hex[1..],
+            &hex.to_ascii_uppercase(),
+            &format!("{hex}0"),
+            &hex.replacen('4', "g", 1),
+            "",
+        ] {
+            assert!(parse_signature(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn credentials() {
+        let date = parse_amz_date("20200131T100233Z").unwrap();
+        let (akid, scope) = parse_credential(
+            "AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request",
+            &date,
+        )
+        .unwrap();
+        assert_eq!(akid, "AKIDEXAMPLE");
+        assert_eq!(scope, Scope::new("us-east-1", "execute-api").unwrap());
+        for bad in [
+            "AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api",
+            "AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request%2F",
+            "AKIDEXAMPLE%2F20200130%2Fus-east-1%2Fexecute-api%2Faws4_request",
+            "AKIDEXAMPLE%2F20200131%2FUS-EAST-1%2Fexecute-api%2Faws4_request",
+            "AKIDEXAMPLE%2F20200131%2Fus-east-1%2F%2Faws4_request",
+            "AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws5_request",
+            "%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request",
+            "AKID%20X%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request",
+            "AKIDEXAMPLE/20200131/us-east-1/execute-api/aws4_request",
+        ] {
+            assert!(
+                matches!(
+                    parse_credential(bad, &date),
+                    Err(Error::MalformedCredential { .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn expiry_limits_follow_the_service() {
+        let api = Scope::new("us-east-1", "execute-api").unwrap();
+        let transcribe = Scope::new("us-east-1", "transcribe").unwrap();
+        assert_eq!(parse_expires("604800", &api).unwrap(), 604_800);
+        assert_eq!(parse_expires("300", &transcribe).unwrap(), 300);
+        assert!(matches!(
+            parse_expires("301", &transcribe),
+            Err(Error::ExpiresOutOfRange { max: 300, .. })
+        ));
+        for bad in ["0", "604801", "99999999999999999999"] {
+            assert!(
+                matches!(
+                    parse_expires(bad, &api),
+                    Err(Error::ExpiresOutOfRange { .. } | Error::MalformedParameter { .. })
+                ),
+                "{bad}"
+            );
+        }
+        for bad in ["", "-1", "30.5", "%33", " 1"] {
+            assert!(matches!(
+                parse_expires(bad, &api),
+                Err(Error::MalformedParameter { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn constant_time_comparison() {
+        assert!(constant_time_eq(b"", b""));
+        assert!(constant_time_eq(b"token", b"token"));
+        assert!(!constant_time_eq(b"token", b"tokem"));
+        assert!(!constant_time_eq(b"token", b"token2"));
+    }
+
+    #[test]
+    fn signed_header_lists() {
+        let host = Headers::Host("h.example");
+        assert_eq!(host.canonical("host").unwrap().len(), 1);
+        for (list, want_missing) in [
+            ("content-type%3Bhost", true),
+            ("host%3Bhost", false),
+            ("x%3Bhost", false),
+            ("Host", false),
+            ("", false),
+            ("content-type", false),
+            ("host%3B", false),
+        ] {
+            let err = host.canonical(list).unwrap_err();
+            if want_missing {
+                assert!(matches!(err, Error::MissingHeader { .. }), "{list}: {err}");
+            } else {
+                assert!(
+                    matches!(err, Error::MalformedParameter { .. }),
+                    "{list}: {err}"
+                );
+            }
+        }
+        let received = [
+            ("Host", "h.example"),
+            ("X-Multi", " a  b "),
+            ("x-multi", "c"),
+        ];
+        let list = Headers::List(&received);
+        let headers = list.canonical("host%3Bx-multi").unwrap();
+        assert_eq!(headers[0].1, "h.example");
+        assert_eq!(headers[1].1, "a b,c");
+    }
+}
