@@ -7,6 +7,7 @@ mod credentials;
 mod encode;
 mod error;
 mod http;
+mod inspect;
 mod presign;
 mod request;
 mod scope;
@@ -23,6 +24,7 @@ pub use credentials::Credentials;
 pub use encode::uri_encode;
 pub use error::Error;
 pub use http::sign_request;
+pub use inspect::{Inspection, inspect};
 pub use presign::{
     PresignedUrl, Presigner, RedactedUrl, SessionTokenMode, SigningOptions, presign_url,
     presign_url_with_options,
