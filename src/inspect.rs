@@ -9,8 +9,8 @@ use crate::error::Error;
 use crate::presign::SessionTokenMode;
 use crate::scope::{CredentialScope, Scope};
 use crate::string_to_sign::StringToSign;
-use crate::target::{Target, UrlStorage};
-use crate::verify::{Auth, Headers, QueryRequest, signs_token};
+use crate::target::UrlStorage;
+use crate::verify::{Headers, QueryRequest, signs_token};
 
 /// Shown in place of the session token.
 const REDACTED: &str = "<redacted>";
@@ -55,27 +55,18 @@ const REDACTED: &str = "<redacted>";
 /// than `host`).
 pub fn inspect(url: &str) -> Result<Inspection, Error> {
     let mut storage: UrlStorage = None;
-    let target = Target::parse_with(url, &mut storage)?;
-    let request = QueryRequest::parse("GET", target.path, target.query.unwrap_or_default())?;
+    let (request, host) = QueryRequest::from_url("GET", url, &mut storage)?;
     let auth = request.auth()?;
-    let headers = Headers::Host(target.host).canonical(auth.signed_headers)?;
+    let headers = Headers::Host(host).canonical(auth.signed_headers)?;
     let sign_token = signs_token(SessionTokenMode::ServiceDefault, &auth.scope);
 
+    let token = request.canonical_token(None);
+    let signed_token = token.as_deref().filter(|_| sign_token);
     let mut canonical_request = String::new();
-    request.write_canonical_with(
-        &mut canonical_request,
-        sign_token,
-        &headers,
-        |kind, value| {
-            if kind == Some(Auth::SecurityToken) {
-                REDACTED
-            } else {
-                value
-            }
-        },
-    );
+    let shown_token = signed_token.map(|_| REDACTED);
+    request.write_canonical(&mut canonical_request, shown_token, &headers);
     let mut hasher = Sha256::new();
-    request.write_canonical(&mut hasher, sign_token, &headers);
+    request.write_canonical(&mut hasher, signed_token, &headers);
     let hash: [u8; 32] = hasher.finalize().into();
     let credential_scope = CredentialScope::new(&auth.date, &auth.scope);
     let string_to_sign = StringToSign::new(&auth.date, credential_scope, &hash).to_string();
@@ -86,7 +77,7 @@ pub fn inspect(url: &str) -> Result<Inspection, Error> {
         signed_at: auth.date,
         expires: auth.expires,
         signed_headers: auth.signed_headers.replace("%3B", ";"),
-        session_token: match request.value(Auth::SecurityToken) {
+        session_token: match token {
             None => "none",
             Some(_) if sign_token => "present, signed (shown as <redacted>)",
             Some(_) => "present, appended after signing (not in the canonical request)",

@@ -8,20 +8,20 @@
 use core::fmt;
 use core::time::Duration;
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
 use std::sync::{Mutex, PoisonError};
 
 use hmac::Mac as _;
-use percent_encoding::percent_decode_str;
 use sha2::{Digest as _, Sha256};
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::amz_date::AmzDate;
 use crate::canonical::{
-    EMPTY_PAYLOAD_SHA256, SECURITY_TOKEN, is_token, normalize_header_value, split_query,
-    write_canonical_request,
+    EMPTY_PAYLOAD_SHA256, SECURITY_TOKEN, is_token, normalize_header_value, write_canonical_request,
 };
 use crate::credentials::{Credentials, Redacted};
-use crate::encode::reencode_query_component;
+use crate::encode::{is_unreserved, reencode_query_component, uri_encode};
 use crate::error::Error;
 use crate::presign::SessionTokenMode;
 use crate::scope::{CredentialScope, Scope};
@@ -35,28 +35,35 @@ pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(300);
 
 /// Where a [`Verifier`] finds the credentials of an access key id.
 ///
-/// Implemented for closures `Fn(&str) -> Option<Credentials>` and for a single
-/// [`Credentials`] (which knows only its own access key id).
+/// Implemented for closures `Fn(&str) -> Option<Credentials>`, for a map from access key id to
+/// [`Credentials`], and for a single [`Credentials`] (which knows only its own access key id).
+/// The map and the single credentials are borrowed, not cloned, on every check.
 ///
 /// When the credentials returned have a session token, a URL must carry exactly that token;
 /// when they have none, a URL must carry none.
 pub trait CredentialsLookup {
     /// The credentials of `access_key_id`, or `None` if it is unknown.
-    fn credentials(&self, access_key_id: &str) -> Option<Credentials>;
+    fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>>;
 }
 
 impl<F> CredentialsLookup for F
 where
     F: Fn(&str) -> Option<Credentials>,
 {
-    fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
-        self(access_key_id)
+    fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        self(access_key_id).map(Cow::Owned)
     }
 }
 
 impl CredentialsLookup for Credentials {
-    fn credentials(&self, access_key_id: &str) -> Option<Credentials> {
-        (self.access_key_id() == access_key_id).then(|| self.clone())
+    fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        (self.access_key_id() == access_key_id).then_some(Cow::Borrowed(self))
+    }
+}
+
+impl<S: BuildHasher> CredentialsLookup for HashMap<String, Credentials, S> {
+    fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        self.get(access_key_id).map(Cow::Borrowed)
     }
 }
 
@@ -129,6 +136,8 @@ struct CachedKey {
     date: [u8; 8],
     scope: Scope,
     mac: HmacSha256,
+    /// The session token, encoded as a URL carries it after re-encoding.
+    encoded_token: Option<String>,
 }
 
 impl<L: CredentialsLookup> Verifier<L> {
@@ -207,9 +216,8 @@ impl<L: CredentialsLookup> Verifier<L> {
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
         let mut storage: UrlStorage = None;
-        let target = Target::parse_with(url, &mut storage)?;
-        let request = QueryRequest::parse(method, target.path, target.query.unwrap_or_default())?;
-        self.verify(&request, &Headers::Host(target.host), now)
+        let (request, host) = QueryRequest::from_url(method, url, &mut storage)?;
+        self.verify(&request, &Headers::Host(host), now)
     }
 
     /// Verifies a request as a server receives it: its method, its request target (the path
@@ -283,11 +291,17 @@ impl<L: CredentialsLookup> Verifier<L> {
                     access_key_id: auth.access_key_id.to_owned(),
                 })?;
         let sign_token = signs_token(self.session_token, &auth.scope);
+        let (mut mac, (url_token, token_check)) =
+            self.keyed_mac(&credentials, &auth.date, &auth.scope, |expected| {
+                let url_token = request.canonical_token(expected);
+                let check = check_token(url_token.as_deref(), expected);
+                (url_token, check)
+            });
 
         let mut hasher = Sha256::new();
-        request.write_canonical(&mut hasher, sign_token, &headers);
+        let signed_token = url_token.as_deref().filter(|_| sign_token);
+        request.write_canonical(&mut hasher, signed_token, &headers);
         let hash: [u8; 32] = hasher.finalize().into();
-        let mut mac = self.keyed_mac(&credentials, &auth.date, &auth.scope);
         StringToSign::new(
             &auth.date,
             CredentialScope::new(&auth.date, &auth.scope),
@@ -297,13 +311,14 @@ impl<L: CredentialsLookup> Verifier<L> {
         mac.verify_slice(&auth.signature)
             .map_err(|_| Error::SignatureMismatch)?;
 
-        check_token(request.value(Auth::SecurityToken), &credentials)?;
+        // Only once the signature is known to be good: the token's own error.
+        token_check?;
         Ok(Verified {
             access_key_id: auth.access_key_id.to_owned(),
             scope: auth.scope,
             signed_at: auth.date,
             expires: auth.expires.map(|s| Duration::from_secs(u64::from(s))),
-            session_token: match request.value(Auth::SecurityToken) {
+            session_token: match url_token {
                 None => TokenUse::None,
                 Some(_) if sign_token => TokenUse::Signed,
                 Some(_) => TokenUse::Unsigned,
@@ -333,8 +348,16 @@ impl<L: CredentialsLookup> Verifier<L> {
         Ok(())
     }
 
-    /// The HMAC state for the signing key, from the cache or derived (and cached).
-    fn keyed_mac(&self, credentials: &Credentials, date: &AmzDate, scope: &Scope) -> HmacSha256 {
+    /// The HMAC state for the signing key, from the cache or derived (and cached), and what
+    /// `with_token` returns for the credentials' session token in canonical encoding (also
+    /// cached).
+    fn keyed_mac<R>(
+        &self,
+        credentials: &Credentials,
+        date: &AmzDate,
+        scope: &Scope,
+        with_token: impl FnOnce(Option<&str>) -> R,
+    ) -> (HmacSha256, R) {
         let mut day = [0u8; 8];
         day.copy_from_slice(date.date().as_bytes().get(..8).unwrap_or(&[0; 8]));
         // A poisoned lock only means another thread panicked while holding it; the cache is
@@ -344,7 +367,10 @@ impl<L: CredentialsLookup> Verifier<L> {
             .as_ref()
             .filter(|c| c.date == day && c.scope == *scope && c.credentials == *credentials)
         {
-            return cached.mac.clone();
+            return (
+                cached.mac.clone(),
+                with_token(cached.encoded_token.as_deref()),
+            );
         }
         let mac = SigningKey::derive(
             credentials.secret_access_key(),
@@ -353,13 +379,16 @@ impl<L: CredentialsLookup> Verifier<L> {
             scope.service(),
         )
         .mac();
+        let encoded_token = credentials.session_token().map(uri_encode);
+        let result = with_token(encoded_token.as_deref());
         *cache = Some(CachedKey {
             credentials: credentials.clone(),
             date: day,
             scope: scope.clone(),
             mac: mac.clone(),
+            encoded_token,
         });
-        mac
+        (mac, result)
     }
 }
 
@@ -492,15 +521,53 @@ impl Auth {
     fn index(self) -> usize {
         self as usize
     }
+
+    /// The parameter named `key` (compared case-insensitively), if it is one.
+    fn find(key: &str) -> Option<Self> {
+        // Most keys are told apart by their length and first bytes, without comparing all
+        // seven names.
+        if key.len() < "X-Amz-Date".len()
+            || !key
+                .get(..6)
+                .is_some_and(|prefix| prefix.eq_ignore_ascii_case("X-Amz-"))
+        {
+            return None;
+        }
+        Self::ALL
+            .into_iter()
+            .find(|a| a.name().len() == key.len() && a.name().eq_ignore_ascii_case(key))
+    }
 }
 
-/// One query parameter, re-encoded into [`QueryRequest::buf`]: key `buf[start..eq]`, value
-/// `buf[eq..end]`.
+/// Where a re-encoded query component is: borrowed from the URL's query when it was already
+/// in canonical form (the usual case: every SigV4 signer writes its URLs that way), or copied
+/// into [`QueryRequest::buf`] after re-encoding.
+#[derive(Clone, Copy, Debug)]
+enum Span {
+    Query(u32, u32),
+    Buf(u32, u32),
+    /// The session token's value as written in the URL, not yet checked for canonical form:
+    /// the verifier first compares it with the expected token's canonical encoding, which
+    /// saves scanning long tokens.
+    Unchecked(u32, u32),
+}
+
+impl Span {
+    fn query(start: usize, end: usize) -> Self {
+        Self::Query(offset(start), offset(end))
+    }
+}
+
+/// A position in a query or its buffer, which [`QueryRequest::parse`] keeps under 1 GiB.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// One query parameter.
 #[derive(Clone, Copy, Debug)]
 struct Pair {
-    start: usize,
-    eq: usize,
-    end: usize,
+    key: Span,
+    value: Span,
     auth: Option<Auth>,
 }
 
@@ -509,37 +576,84 @@ struct Pair {
 pub(crate) struct QueryRequest<'a> {
     pub(crate) method: &'a str,
     pub(crate) path: &'a str,
+    query: &'a str,
     buf: String,
+    /// Whether every byte of the query is unreserved or `%`, `&`, `=`.
+    plain: bool,
     /// Sorted by key, then value.
     pairs: Vec<Pair>,
-    auth: [Option<Pair>; 7],
+    /// The values of the authentication parameters, by [`Auth::index`].
+    auth: [Option<Span>; 7],
 }
 
 impl<'a> QueryRequest<'a> {
     /// Splits and re-encodes `query`, finding the authentication parameters.
-    pub(crate) fn parse(method: &'a str, path: &'a str, query: &str) -> Result<Self, Error> {
+    #[allow(
+        clippy::needless_bitwise_bool,
+        reason = "branch-free on purpose: the compiler vectorizes the scan of the token"
+    )]
+    pub(crate) fn parse(method: &'a str, path: &'a str, query: &'a str) -> Result<Self, Error> {
         if !is_token(method) {
             return Err(Error::InvalidMethod {
                 method: method.chars().take(64).collect(),
             });
         }
-        let mut buf = String::with_capacity(query.len() + query.len() / 4);
-        let mut pairs = Vec::with_capacity(split_query(query).count());
-        let mut auth: [Option<Pair>; 7] = [None; 7];
-        for (key, value) in split_query(query) {
-            let start = buf.len();
-            reencode_query_component(&mut buf, key);
-            let eq = buf.len();
-            reencode_query_component(&mut buf, value);
-            let end = buf.len();
-            let encoded_key = buf.get(start..eq).unwrap_or_default();
-            let kind = Auth::ALL
-                .into_iter()
-                .find(|a| a.name().eq_ignore_ascii_case(encoded_key));
+        if query.len() > 1 << 30 {
+            return Err(Error::InvalidUrl {
+                reason: "the query is longer than 1 GiB".to_owned(),
+            });
+        }
+        let mut buf = String::new();
+        // The auth parameters and a few of the URL's own; more are rare.
+        let mut pairs = Vec::with_capacity(12);
+        let mut auth: [Option<Span>; 7] = [None; 7];
+        let mut plain = true;
+        // A component already in canonical form is borrowed; any other is re-encoded.
+        let span = |start: usize, end: usize, canonical: bool, buf: &mut String| {
+            if canonical {
+                Span::query(start, end)
+            } else {
+                let at = buf.len();
+                reencode_query_component(buf, query.get(start..end).unwrap_or_default());
+                Span::Buf(offset(at), offset(buf.len()))
+            }
+        };
+        // One pass over the query, splitting it as `split_query` does (items at `&`, empty
+        // ones skipped, key and value at the first `=`) and checking each component's form.
+        let bytes = query.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let (key_end, key_canonical) = scan_component(bytes, at, true);
+            let has_value = bytes.get(key_end) == Some(&b'=');
+            if key_end == at && !has_value {
+                at += 1;
+                continue;
+            }
+            let key = span(at, key_end, key_canonical, &mut buf);
+            let kind = Auth::find(resolve(query, &buf, key));
+            let value_start = if has_value { key_end + 1 } else { key_end };
+            let (value, value_end) = if !has_value {
+                (Span::query(key_end, key_end), key_end)
+            } else if kind == Some(Auth::SecurityToken) {
+                // Long, and compared with the expected token first: only checked for bytes
+                // that a URL parser would change.
+                let end = query
+                    .get(value_start..)
+                    .and_then(|rest| rest.find('&'))
+                    .map_or(bytes.len(), |n| value_start + n);
+                plain &= bytes
+                    .get(value_start..end)
+                    .unwrap_or_default()
+                    .iter()
+                    .fold(true, |all, &b| all & (is_unreserved(b) | (b == b'%')));
+                (Span::Unchecked(offset(value_start), offset(end)), end)
+            } else {
+                let (end, canonical) = scan_component(bytes, value_start, false);
+                (span(value_start, end, canonical, &mut buf), end)
+            };
             let pair = Pair {
-                start,
-                eq,
-                end,
+                key,
+                value,
                 auth: kind,
             };
             if let Some(kind) = kind
@@ -548,33 +662,87 @@ impl<'a> QueryRequest<'a> {
                 if slot.is_some() {
                     return Err(Error::RepeatedParameter { name: kind.name() });
                 }
-                *slot = Some(pair);
+                *slot = Some(value);
             }
             pairs.push(pair);
+            at = value_end + 1;
         }
         pairs.sort_unstable_by(|a, b| {
-            let key = |p: &Pair| buf.get(p.start..p.eq).unwrap_or_default();
-            let value = |p: &Pair| buf.get(p.eq..p.end).unwrap_or_default();
-            key(a).cmp(key(b)).then_with(|| value(a).cmp(value(b)))
+            let get = |span| resolve(query, &buf, span);
+            get(a.key)
+                .cmp(get(b.key))
+                .then_with(|| get(a.value).cmp(get(b.value)))
         });
         Ok(Self {
             method,
             path,
+            query,
+            plain: plain && buf.is_empty(),
             buf,
             pairs,
             auth,
         })
     }
 
-    /// The re-encoded value of an authentication parameter.
+    /// Parses the request a client sends for `url`, and its `Host`.
+    ///
+    /// The URL goes through the presigner's parser ([`Target`]). When the query is plain (every
+    /// byte unreserved or a `%`, `&`, `=`: always so for URLs written by SigV4 signers), the
+    /// parser would leave it as it is, so only the part before `?` is parsed and the long
+    /// query is not scanned twice.
+    pub(crate) fn from_url(
+        method: &'a str,
+        url: &'a str,
+        storage: &'a mut UrlStorage,
+    ) -> Result<(Self, &'a str), Error> {
+        let split = url
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .filter(|&at| url.as_bytes().get(at) == Some(&b'?'))
+            .and_then(|at| Some((url.get(..at)?, url.get(at + 1..)?)));
+        let quick = split.and_then(|(head, query)| {
+            let request = Self::parse(method, "", query).ok()?;
+            request.plain.then_some((head, request))
+        });
+        if let Some((head, mut request)) = quick {
+            let target = Target::parse_with(head, storage)?;
+            request.path = target.path;
+            return Ok((request, target.host));
+        }
+        let target = Target::parse_with(url, storage)?;
+        let request = Self::parse(method, target.path, target.query.unwrap_or_default())?;
+        Ok((request, target.host))
+    }
+
+    fn get(&self, span: Span) -> &str {
+        resolve(self.query, &self.buf, span)
+    }
+
+    /// The value of the session token in canonical form (what is signed), given the expected
+    /// token's canonical encoding if known: borrowed from the URL when it is already in that
+    /// form, re-encoded otherwise.
+    pub(crate) fn canonical_token(&self, expected: Option<&str>) -> Option<Cow<'_, str>> {
+        let raw = self.value(Auth::SecurityToken)?;
+        if expected.is_some_and(|e| constant_time_eq(raw.as_bytes(), e.as_bytes()))
+            || is_canonical(raw)
+        {
+            return Some(Cow::Borrowed(raw));
+        }
+        let mut reencoded = String::with_capacity(raw.len());
+        reencode_query_component(&mut reencoded, raw);
+        Some(Cow::Owned(reencoded))
+    }
+
+    /// The re-encoded value of an authentication parameter (the session token's as written:
+    /// see [`QueryRequest::canonical_token`]).
     pub(crate) fn value(&self, auth: Auth) -> Option<&str> {
-        let pair = self.auth.get(auth.index()).copied().flatten()?;
-        self.buf.get(pair.eq..pair.end)
+        let span = self.auth.get(auth.index()).copied().flatten()?;
+        Some(self.get(span))
     }
 
     fn required(&self, auth: Auth) -> Result<&str, Error> {
         self.value(auth)
-            .ok_or(Error::MissingParameter { name: auth.name() })
+            .ok_or_else(|| Error::MissingParameter { name: auth.name() })
     }
 
     /// The checked authentication parameters.
@@ -604,39 +772,19 @@ impl<'a> QueryRequest<'a> {
         })
     }
 
-    /// Writes the canonical request through the crate's one canonical writer.
+    /// Writes the canonical request through the crate's one canonical writer, with `token` as
+    /// the session token's value, or without the token if `token` is `None`.
     pub(crate) fn write_canonical<N: AsRef<str>, V: AsRef<str>>(
         &self,
         sink: &mut impl crate::sink::Sink,
-        sign_token: bool,
+        token: Option<&str>,
         headers: &[(N, V)],
     ) {
-        self.write_canonical_with(sink, sign_token, headers, |_, value| value);
-    }
-
-    /// [`QueryRequest::write_canonical`], with each parameter value passed through `show`
-    /// (which gets the parameter kind) first.
-    pub(crate) fn write_canonical_with<'s, N: AsRef<str>, V: AsRef<str>>(
-        &'s self,
-        sink: &mut impl crate::sink::Sink,
-        sign_token: bool,
-        headers: &[(N, V)],
-        show: impl Fn(Option<Auth>, &'s str) -> &'s str,
-    ) {
-        let query = self
-            .pairs
-            .iter()
-            .filter(move |p| match p.auth {
-                Some(Auth::Signature) => false,
-                Some(Auth::SecurityToken) => sign_token,
-                _ => true,
-            })
-            .map(|p| {
-                (
-                    self.buf.get(p.start..p.eq).unwrap_or_default(),
-                    show(p.auth, self.buf.get(p.eq..p.end).unwrap_or_default()),
-                )
-            });
+        let query = self.pairs.iter().filter_map(|p| match p.auth {
+            Some(Auth::Signature) => None,
+            Some(Auth::SecurityToken) => Some((self.get(p.key), token?)),
+            _ => Some((self.get(p.key), self.get(p.value))),
+        });
         write_canonical_request(
             sink,
             self.method,
@@ -646,6 +794,150 @@ impl<'a> QueryRequest<'a> {
             headers,
             EMPTY_PAYLOAD_SHA256,
         );
+    }
+}
+
+/// Splits `value` at each `%` followed by `hex` (`"2F"` for `/`): an encoded `/`- or
+/// `;`-separated list. A `%` followed by anything else stays in the piece (and makes it
+/// invalid for the callers, which accept no other escape).
+fn split_escaped<'s>(value: &'s str, hex: &'static str) -> impl Iterator<Item = &'s str> {
+    let mut rest = Some(value);
+    core::iter::from_fn(move || {
+        let current = rest?;
+        let mut search = 0;
+        while let Some(at) = current.get(search..).and_then(|tail| tail.find('%')) {
+            let at = search + at;
+            if current.get(at + 1..at + 3) == Some(hex) {
+                rest = current.get(at + 3..);
+                return current.get(..at);
+            }
+            search = at + 1;
+        }
+        rest = None;
+        Some(current)
+    })
+}
+
+/// The text of `span`.
+fn resolve<'s>(query: &'s str, buf: &'s str, span: Span) -> &'s str {
+    match span {
+        Span::Query(start, end) | Span::Unchecked(start, end) => {
+            query.get(start as usize..end as usize)
+        }
+        Span::Buf(start, end) => buf.get(start as usize..end as usize),
+    }
+    .unwrap_or_default()
+}
+
+/// Whether re-encoding `component` would leave it unchanged: only unreserved characters, and
+/// `%XX` escapes with uppercase hex digits for bytes outside the unreserved set.
+///
+/// Long session tokens make this the verifier's longest scan, so it runs over 16-byte chunks
+/// with no branch per byte (the compiler turns each chunk's checks into vector compares), and
+/// looks at the bytes one by one only in chunks that have a `%`.
+#[allow(
+    clippy::needless_bitwise_bool,
+    reason = "branch-free on purpose: the compiler vectorizes the scan"
+)]
+fn is_canonical(component: &str) -> bool {
+    const CHUNK: usize = 16;
+    let bytes = component.as_bytes();
+    let escape_ok = |at: usize| match (
+        bytes.get(at + 1).copied().and_then(upper_hex),
+        bytes.get(at + 2).copied().and_then(upper_hex),
+    ) {
+        (Some(h), Some(l)) => !is_unreserved((h << 4) | l),
+        _ => false,
+    };
+    // The last, partial chunk is padded with an unreserved byte so that it takes the same path.
+    let mut chunks = bytes.chunks_exact(CHUNK);
+    let mut last = [b'a'; CHUNK];
+    if let Some(padded) = last.get_mut(..chunks.remainder().len()) {
+        padded.copy_from_slice(chunks.remainder());
+    }
+    let whole = bytes.len() / CHUNK;
+    for (n, chunk) in chunks.by_ref().chain([last.as_slice()]).enumerate() {
+        let allowed = chunk
+            .iter()
+            .fold(true, |all, &b| all & (is_unreserved(b) | (b == b'%')));
+        let any_percent = chunk.iter().fold(false, |any, &b| any | (b == b'%'));
+        if !allowed {
+            return false;
+        }
+        if any_percent
+            && !chunk
+                .iter()
+                .enumerate()
+                .all(|(i, &b)| b != b'%' || escape_ok(n * CHUNK + i))
+        {
+            return false;
+        }
+        if n == whole {
+            break;
+        }
+    }
+    true
+}
+
+/// The classes of bytes in a query, for [`scan_component`].
+const UNRESERVED_BYTE: u8 = 0;
+const PERCENT_BYTE: u8 = 1;
+const AMPERSAND_BYTE: u8 = 2;
+const EQUALS_BYTE: u8 = 3;
+const OTHER_BYTE: u8 = 4;
+
+#[expect(clippy::indexing_slicing, reason = "i < 256, in a const block")]
+static QUERY_CLASS: [u8; 256] = {
+    let mut table = [OTHER_BYTE; 256];
+    let mut i = 0;
+    while i < 256 {
+        #[expect(clippy::cast_possible_truncation, reason = "i < 256")]
+        let byte = i as u8;
+        table[i] = match byte {
+            b'%' => PERCENT_BYTE,
+            b'&' => AMPERSAND_BYTE,
+            b'=' => EQUALS_BYTE,
+            _ if is_unreserved(byte) => UNRESERVED_BYTE,
+            _ => OTHER_BYTE,
+        };
+        i += 1;
+    }
+    table
+};
+
+/// Scans a query component of `bytes` from `from` to the next `&` (for a key, also `=`) or
+/// the end. Returns where it ends and whether it is in canonical form (see
+/// [`is_canonical`]).
+fn scan_component(bytes: &[u8], from: usize, key: bool) -> (usize, bool) {
+    let mut canonical = true;
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        match QUERY_CLASS.get(usize::from(b)).copied() {
+            Some(UNRESERVED_BYTE) => {}
+            Some(PERCENT_BYTE) => {
+                canonical &= match (
+                    bytes.get(i + 1).copied().and_then(upper_hex),
+                    bytes.get(i + 2).copied().and_then(upper_hex),
+                ) {
+                    (Some(h), Some(l)) => !is_unreserved((h << 4) | l),
+                    _ => false,
+                };
+            }
+            Some(AMPERSAND_BYTE) => break,
+            Some(EQUALS_BYTE) if key => break,
+            _ => canonical = false,
+        }
+        i += 1;
+    }
+    (i, canonical)
+}
+
+/// The value of an uppercase hexadecimal digit.
+fn upper_hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
     }
 }
 
@@ -677,7 +969,7 @@ impl<'a> Headers<'a> {
     ) -> Result<Vec<(&'a str, Cow<'a, str>)>, Error> {
         const NAME: &str = "X-Amz-SignedHeaders";
         let mut previous: Option<&str> = None;
-        for name in signed_headers.split("%3B") {
+        for name in split_escaped(signed_headers, "3B") {
             if name.is_empty()
                 || !is_token(name)
                 || name.bytes().any(|b| b.is_ascii_uppercase() || b == b'%')
@@ -695,14 +987,14 @@ impl<'a> Headers<'a> {
             }
             previous = Some(name);
         }
-        if !signed_headers.split("%3B").any(|name| name == "host") {
+        if !split_escaped(signed_headers, "3B").any(|name| name == "host") {
             return Err(Error::MalformedParameter {
                 name: NAME,
                 reason: "the host header must be signed",
             });
         }
-        let mut out: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(1);
-        for name in signed_headers.split("%3B") {
+        let mut out = Vec::with_capacity(1);
+        for name in split_escaped(signed_headers, "3B") {
             let value = match self {
                 Self::Host(host) if name == "host" => Some(Cow::Borrowed(*host)),
                 Self::Host(_) => None,
@@ -724,8 +1016,12 @@ fn joined_header<'a>(list: &[(&str, &'a str)], name: &str) -> Option<Cow<'a, str
         .filter(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, v)| *v);
     let first = values.next()?;
+    let mut rest = values.peekable();
+    if rest.peek().is_none() && !first.bytes().any(|b| b.is_ascii_whitespace()) {
+        return Some(Cow::Borrowed(first));
+    }
     let mut joined = normalize_header_value(first);
-    for value in values {
+    for value in rest {
         joined.push(',');
         joined.push_str(&normalize_header_value(value));
     }
@@ -734,13 +1030,13 @@ fn joined_header<'a>(list: &[(&str, &'a str)], name: &str) -> Option<Cow<'a, str
 
 /// Parses `YYYYMMDD'T'HHMMSS'Z'`.
 fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
-    let err = Error::MalformedParameter {
+    let err = || Error::MalformedParameter {
         name: Auth::Date.name(),
         reason: "expected a UTC time as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
     };
     let bytes = value.as_bytes();
     if bytes.len() != 16 || bytes.get(8) != Some(&b'T') || bytes.get(15) != Some(&b'Z') {
-        return Err(err);
+        return Err(err());
     }
     let number = |from: usize, to: usize| -> Option<u16> {
         let digits = value.get(from..to)?;
@@ -760,18 +1056,18 @@ fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
         let time = Time::from_hms(hour, minute, second).ok()?;
         AmzDate::new(PrimitiveDateTime::new(date, time).assume_utc()).ok()
     })();
-    parsed.filter(|d| d.date_time() == value).ok_or(err)
+    parsed.filter(|d| d.date_time() == value).ok_or_else(err)
 }
 
 /// Parses 64 lowercase hex digits.
 fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
-    let err = Error::MalformedParameter {
+    let err = || Error::MalformedParameter {
         name: Auth::Signature.name(),
         reason: "expected 64 lowercase hexadecimal digits",
     };
     let bytes = value.as_bytes();
     if bytes.len() != 64 {
-        return Err(err);
+        return Err(err());
     }
     let nibble = |b: u8| match b {
         b'0'..=b'9' => Some(b - b'0'),
@@ -781,11 +1077,11 @@ fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
     let mut out = [0u8; 32];
     for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
         let (Some(&hi), Some(&lo)) = (pair.first(), pair.get(1)) else {
-            return Err(err);
+            return Err(err());
         };
         match (nibble(hi), nibble(lo)) {
             (Some(h), Some(l)) => *byte = (h << 4) | l,
-            _ => return Err(err),
+            _ => return Err(err()),
         }
     }
     Ok(out)
@@ -794,7 +1090,7 @@ fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
 /// Parses the encoded `X-Amz-Credential` (`/` appears as `%2F`).
 fn parse_credential<'a>(value: &'a str, date: &AmzDate) -> Result<(&'a str, Scope), Error> {
     let malformed = |reason| Error::MalformedCredential { reason };
-    let mut parts = value.split("%2F");
+    let mut parts = split_escaped(value, "2F");
     let (Some(access_key_id), Some(day), Some(region), Some(service), Some(terminator), None) = (
         parts.next(),
         parts.next(),
@@ -846,9 +1142,10 @@ fn parse_expires(value: &str, scope: &Scope) -> Result<u32, Error> {
     }
 }
 
-/// Checks the URL's session token (encoded) against the credentials' token.
-fn check_token(encoded: Option<&str>, credentials: &Credentials) -> Result<(), Error> {
-    match (encoded, credentials.session_token()) {
+/// Checks the URL's session token against the credentials' token, both encoded (the URL's is
+/// re-encoded, so both are in canonical form and equal exactly when the tokens are).
+fn check_token(given: Option<&str>, expected: Option<&str>) -> Result<(), Error> {
+    match (given, expected) {
         (None, None) => Ok(()),
         (None, Some(_)) => Err(Error::SessionTokenMismatch {
             reason: "the URL has no X-Amz-Security-Token, but the access key is temporary and \
@@ -858,9 +1155,8 @@ fn check_token(encoded: Option<&str>, credentials: &Credentials) -> Result<(), E
             reason: "the URL has an X-Amz-Security-Token, but the access key is long-term and \
                      has none",
         }),
-        (Some(encoded), Some(expected)) => {
-            let given: Vec<u8> = percent_decode_str(encoded).collect();
-            if constant_time_eq(&given, expected.as_bytes()) {
+        (Some(given), Some(expected)) => {
+            if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
                 Ok(())
             } else {
                 Err(Error::SessionTokenMismatch {
@@ -992,11 +1288,229 @@ mod tests {
     }
 
     #[test]
-    fn constant_time_comparison() {
+    fn token_comparison() {
         assert!(constant_time_eq(b"", b""));
-        assert!(constant_time_eq(b"token", b"token"));
-        assert!(!constant_time_eq(b"token", b"tokem"));
+        assert!(constant_time_eq(b"a%2Bb", b"a%2Bb"));
+        assert!(!constant_time_eq(b"a%2Bb", b"a%2Bc"));
         assert!(!constant_time_eq(b"token", b"token2"));
+        assert!(check_token(None, None).is_ok());
+        assert!(check_token(Some("a%2Bb"), Some("a%2Bb")).is_ok());
+        for (given, expected) in [(None, Some("t")), (Some("t"), None), (Some("t"), Some("u"))] {
+            assert!(matches!(
+                check_token(given, expected),
+                Err(Error::SessionTokenMismatch { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn escaped_lists_split_like_decoded_ones() {
+        let split = |v| split_escaped(v, "2F").collect::<Vec<_>>();
+        assert_eq!(split("a%2Fb%2F%2Fc"), ["a", "b", "", "c"]);
+        assert_eq!(split(""), [""]);
+        assert_eq!(split("%2F"), ["", ""]);
+        assert_eq!(split("a%2fb%3Bc%2"), ["a%2fb%3Bc%2"]);
+        assert_eq!(split("a%%2Fb"), ["a%", "b"]);
+    }
+
+    #[test]
+    fn auth_parameters_are_found_case_insensitively() {
+        assert_eq!(Auth::find("X-Amz-Date"), Some(Auth::Date));
+        assert_eq!(
+            Auth::find("x-amz-security-token"),
+            Some(Auth::SecurityToken)
+        );
+        assert_eq!(Auth::find("X-Amz-Signature"), Some(Auth::Signature));
+        for other in [
+            "X-Amz-Dat",
+            "X-Amz-Dates",
+            "room",
+            "",
+            "X-Amz-Target",
+            "Y-Amz-Date",
+        ] {
+            assert_eq!(Auth::find(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn canonical_components_are_recognized() {
+        let long = "A".repeat(100);
+        let escapes = "%2B".repeat(40);
+        let mixed = format!("{long}%2F{long}%3D%3D");
+        let tail = format!("{}%", "a".repeat(31));
+        for yes in [
+            "",
+            "abc-._~XYZ019",
+            "a%2Bb",
+            "%E1%88%B4",
+            "%25",
+            &long,
+            &escapes,
+            &mixed,
+        ] {
+            assert!(is_canonical(yes), "{yes}");
+        }
+        let late = format!("{}+", "a".repeat(64));
+        let split_escape = format!("{}%2b", "a".repeat(30));
+        for no in [
+            "a+b",
+            "a b",
+            "%2b",
+            "%41",
+            "%7E",
+            "%",
+            "%2",
+            "%zz",
+            "a/b",
+            "é",
+            &late,
+            &tail,
+            &split_escape,
+        ] {
+            assert!(!is_canonical(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn canonical_means_reencoding_changes_nothing() {
+        // A small deterministic generator over the pieces that matter: unreserved characters,
+        // canonical escapes, and escapes or characters that re-encoding changes.
+        const PIECES: &[&str] = &[
+            "a", "Z", "0", "-", "~", "%2B", "%E1", "%3D", "%2b", "%41", "%7E", "%", "%2", "+", " ",
+            "/",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1_000_003).unwrap()
+        };
+        let mut canonical = 0;
+        for _ in 0..20_000 {
+            let len = next() % 60;
+            // Mostly unreserved runs, so that long canonical strings occur too.
+            let text: String = (0..len)
+                .map(|_| {
+                    let r = next();
+                    if r % 8 == 0 {
+                        PIECES[r / 8 % PIECES.len()]
+                    } else {
+                        PIECES[r % 5]
+                    }
+                })
+                .collect();
+            let mut reencoded = String::new();
+            reencode_query_component(&mut reencoded, &text);
+            assert_eq!(is_canonical(&text), reencoded == text, "{text:?}");
+            canonical += usize::from(reencoded == text);
+        }
+        assert!((2_000..18_000).contains(&canonical), "{canonical}");
+    }
+
+    /// The canonical request and host of `url` through [`QueryRequest::from_url`], and
+    /// through the full parse of the whole URL.
+    /// A canonical request and its host, as text.
+    type Parsed = Option<(String, String)>;
+
+    fn both_parses(url: &str) -> (Parsed, Parsed) {
+        let show = |request: &QueryRequest<'_>, host: &str| {
+            let mut text = String::new();
+            let token = request.canonical_token(None);
+            request.write_canonical(&mut text, token.as_deref(), &[("host", host)]);
+            (text, host.to_owned())
+        };
+        let mut storage = None;
+        let quick = QueryRequest::from_url("GET", url, &mut storage)
+            .ok()
+            .map(|(r, h)| show(&r, h));
+        let mut storage = None;
+        let full = Target::parse_with(url, &mut storage).ok().and_then(|t| {
+            let r = QueryRequest::parse("GET", t.path, t.query.unwrap_or_default()).ok()?;
+            Some(show(&r, t.host))
+        });
+        (quick, full)
+    }
+
+    #[test]
+    fn the_query_shortcut_agrees_with_the_full_parse() {
+        for url in [
+            "wss://h.example/dev?a=1&b=%2F&X-Amz-Security-Token=ab%2Bc",
+            "wss://H.EXAMPLE:443/a/./b/../c?x=%7E&y=a+b",
+            "wss://h.example/dev#frag?a=1",
+            "wss://h.example/dev?a=1#frag",
+            "wss://h.example/dev?a=1\t2",
+            "wss://h.example/dev?a=1\n&b=2",
+            "wss://h.example/dev?a=\u{e9}&b=\"q\"",
+            "wss://h.example/dev?a=1 ",
+            " wss://h.example/dev?a=1",
+            "wss://h.example/dev?X-Amz-Security-Token=a\tb",
+            "wss://h.example/dev?X-Amz-Security-Token=a%2fb",
+            "wss://h.example/dev?X-Amz-Security-Token=a b",
+            "wss://user:pw@h.example:8443/dev?a=1",
+            "wss://h.example?a=1",
+            "wss://h.example/dev?",
+            "wss://h.example/dev??a=1",
+            "wss://h.example/d%20v?a=%41",
+            "ws://[::1]:8080/x?k=2&k=1&flag",
+            "wss://h.example/dev?a=1&&b=2&=3",
+            "wss://h.example/dev/%3F?a=1",
+        ] {
+            let (quick, full) = both_parses(url);
+            assert!(full.is_some(), "{url}");
+            assert_eq!(quick, full, "{url:?}");
+        }
+    }
+
+    #[test]
+    fn the_one_pass_split_agrees_with_split_query() {
+        const PIECES: &[&str] = &[
+            "a", "b", "=", "&", "&&", "%2B", "%2b", "%41", "%", "+", " ", "\u{e9}", "~", "=&",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1_000_003).unwrap()
+        };
+        for _ in 0..5_000 {
+            let len = next() % 12;
+            let query: String = (0..len).map(|_| PIECES[next() % PIECES.len()]).collect();
+            let request = QueryRequest::parse("GET", "/", &query).unwrap();
+            let got: Vec<(&str, &str)> = request
+                .pairs
+                .iter()
+                .map(|p| (request.get(p.key), request.get(p.value)))
+                .collect();
+            let mut want: Vec<(String, String)> = crate::canonical::split_query(&query)
+                .map(|(k, v)| {
+                    let (mut key, mut value) = (String::new(), String::new());
+                    reencode_query_component(&mut key, k);
+                    reencode_query_component(&mut value, v);
+                    (key, value)
+                })
+                .collect();
+            want.sort();
+            let want: Vec<(&str, &str)> =
+                want.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            assert_eq!(got, want, "{query:?}");
+        }
+    }
+
+    #[test]
+    fn borrowed_and_reencoded_components_sort_together() {
+        let request = QueryRequest::parse("GET", "/", "b=%7E&a=x+y&c=%2F&a=%20").unwrap();
+        let pairs: Vec<(&str, &str)> = request
+            .pairs
+            .iter()
+            .map(|p| (request.get(p.key), request.get(p.value)))
+            .collect();
+        assert_eq!(
+            pairs,
+            [("a", "%20"), ("a", "x%2By"), ("b", "~"), ("c", "%2F")]
+        );
     }
 
     #[test]

@@ -598,3 +598,45 @@ fn the_key_cache_follows_the_scope_and_date() {
         assert_eq!(accepted.region(), region);
     }
 }
+
+#[test]
+fn an_equivalent_encoding_of_the_token_is_the_same_token() {
+    // Lowercase hex escapes decode to the same token: the canonical query, and so the
+    // signature and the token comparison, are unchanged (signed and unsigned tokens alike).
+    let now = t0() + secs(10);
+    for (url, scope) in [
+        (MAIN, Scope::new("us-east-1", "execute-api").unwrap()),
+        (IOT, Scope::new("eu-west-1", "iotdevicegateway").unwrap()),
+    ] {
+        let signed = Presigner::new(temporary(), scope)
+            .presign(url, t0(), secs(300))
+            .unwrap();
+        let lowercase = signed
+            .as_str()
+            .replace(ENCODED_TOKEN, &ENCODED_TOKEN.replace("%2F", "%2f"));
+        assert_ne!(lowercase, signed.as_str());
+        let verifier = Verifier::new(temporary());
+        assert!(verifier.verify_url(&lowercase, now).is_ok(), "{url}");
+        // A token that differs by one character is refused either way.
+        let other = signed.as_str().replace("%3D%3D", "%3D%3E");
+        assert!(verifier.verify_url(&other, now).is_err(), "{url}");
+    }
+}
+
+#[test]
+fn a_map_of_credentials_is_a_lookup() {
+    let mut keys = std::collections::HashMap::new();
+    keys.insert(AKID.to_owned(), long_term());
+    keys.insert(
+        "AKIDOTHER".to_owned(),
+        Credentials::new("AKIDOTHER", "other", None).unwrap(),
+    );
+    let verifier = Verifier::new(keys);
+    let now = t0() + secs(10);
+    assert!(verifier.verify_url(&main_in_order(), now).is_ok());
+    let unknown = main_in_order().replace("AKIDEXAMPLE", "AKIDNOBODY");
+    assert!(matches!(
+        verifier.verify_url(&unknown, now),
+        Err(Error::UnknownAccessKey { .. })
+    ));
+}
