@@ -318,4 +318,23 @@ pub enum Error {
         /// What is wrong (the token itself is never shown).
         reason: &'static str,
     },
+
+    /// The `Authorization` header of a request signed with headers is not
+    /// `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
+    #[error(
+        "invalid Authorization header: {reason}; expected AWS4-HMAC-SHA256 \
+         Credential={{access key id}}/{{YYYYMMDD}}/{{region}}/{{service}}/aws4_request, \
+         SignedHeaders={{names}}, Signature={{64 hex digits}}"
+    )]
+    MalformedAuthorization {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// A request carries both an `Authorization` header and `X-Amz-*` query authentication.
+    #[error(
+        "the request is signed both with an Authorization header and with X-Amz-* query \
+         parameters; a request carries one kind of authentication only"
+    )]
+    MixedAuthentication,
 }

@@ -17,6 +17,7 @@ mod sink;
 mod string_to_sign;
 mod target;
 mod verify;
+mod verify_headers;
 
 pub use amz_date::AmzDate;
 pub use canonical::{CanonicalRequest, EMPTY_PAYLOAD_SHA256, RedactedCanonicalRequest};

@@ -122,8 +122,8 @@ impl<S: BuildHasher> CredentialsLookup for HashMap<String, Credentials, S> {
 /// # Ok::<(), sigv4_wss::Error>(())
 /// ```
 pub struct Verifier<L> {
-    lookup: L,
-    clock_skew: Duration,
+    pub(crate) lookup: L,
+    pub(crate) clock_skew: Duration,
     region: Option<String>,
     service: Option<String>,
     session_token: SessionTokenMode,
@@ -266,22 +266,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
         let auth = request.auth()?;
-        if let Some(expected) = self.region.as_deref().filter(|r| *r != auth.scope.region()) {
-            return Err(Error::WrongRegion {
-                region: auth.scope.region().to_owned(),
-                expected: expected.to_owned(),
-            });
-        }
-        if let Some(expected) = self
-            .service
-            .as_deref()
-            .filter(|s| *s != auth.scope.service())
-        {
-            return Err(Error::WrongService {
-                service: auth.scope.service().to_owned(),
-                expected: expected.to_owned(),
-            });
-        }
+        self.check_scope(&auth.scope)?;
         self.check_time(&auth, now)?;
         let headers = headers.canonical(auth.signed_headers)?;
         let credentials =
@@ -326,7 +311,28 @@ impl<L: CredentialsLookup> Verifier<L> {
         })
     }
 
-    fn check_time(&self, auth: &AuthParams<'_>, now: OffsetDateTime) -> Result<(), Error> {
+    /// Checks the scope against the expected region and service.
+    pub(crate) fn check_scope(&self, scope: &Scope) -> Result<(), Error> {
+        if let Some(expected) = self.region.as_deref().filter(|r| *r != scope.region()) {
+            return Err(Error::WrongRegion {
+                region: scope.region().to_owned(),
+                expected: expected.to_owned(),
+            });
+        }
+        if let Some(expected) = self.service.as_deref().filter(|s| *s != scope.service()) {
+            return Err(Error::WrongService {
+                service: scope.service().to_owned(),
+                expected: expected.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_time(
+        &self,
+        auth: &AuthParams<'_>,
+        now: OffsetDateTime,
+    ) -> Result<(), Error> {
         let signed = i128::from(auth.date.unix_timestamp());
         let now_secs = i128::from(now.unix_timestamp());
         let skew = i128::from(self.clock_skew.as_secs());
@@ -351,7 +357,7 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// The HMAC state for the signing key, from the cache or derived (and cached), and what
     /// `with_token` returns for the credentials' session token in canonical encoding (also
     /// cached).
-    fn keyed_mac<R>(
+    pub(crate) fn keyed_mac<R>(
         &self,
         credentials: &Credentials,
         date: &AmzDate,
@@ -416,15 +422,15 @@ pub(crate) fn signs_token(mode: SessionTokenMode, scope: &Scope) -> bool {
 /// What a [`Verifier`] checked: who signed the URL, for which scope, when, and for how long.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verified {
-    access_key_id: String,
-    scope: Scope,
-    signed_at: AmzDate,
-    expires: Option<Duration>,
-    session_token: TokenUse,
+    pub(crate) access_key_id: String,
+    pub(crate) scope: Scope,
+    pub(crate) signed_at: AmzDate,
+    pub(crate) expires: Option<Duration>,
+    pub(crate) session_token: TokenUse,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum TokenUse {
+pub(crate) enum TokenUse {
     None,
     Signed,
     Unsigned,
@@ -684,6 +690,11 @@ impl<'a> QueryRequest<'a> {
         })
     }
 
+    /// Whether the query has any `X-Amz-*` authentication parameter.
+    pub(crate) fn has_query_authentication(&self) -> bool {
+        self.auth.iter().any(Option::is_some)
+    }
+
     /// Parses the request a client sends for `url`, and its `Host`.
     ///
     /// The URL goes through the presigner's parser ([`Target`]). When the query is plain (every
@@ -780,6 +791,17 @@ impl<'a> QueryRequest<'a> {
         token: Option<&str>,
         headers: &[(N, V)],
     ) {
+        self.write_canonical_with_payload(sink, token, headers, EMPTY_PAYLOAD_SHA256);
+    }
+
+    /// [`QueryRequest::write_canonical`] with another payload hash.
+    pub(crate) fn write_canonical_with_payload<N: AsRef<str>, V: AsRef<str>>(
+        &self,
+        sink: &mut impl crate::sink::Sink,
+        token: Option<&str>,
+        headers: &[(N, V)],
+        payload_hash: &str,
+    ) {
         let query = self.pairs.iter().filter_map(|p| match p.auth {
             Some(Auth::Signature) => None,
             Some(Auth::SecurityToken) => Some((self.get(p.key), token?)),
@@ -792,7 +814,7 @@ impl<'a> QueryRequest<'a> {
             true,
             query,
             headers,
-            EMPTY_PAYLOAD_SHA256,
+            payload_hash,
         );
     }
 }
@@ -800,7 +822,7 @@ impl<'a> QueryRequest<'a> {
 /// Splits `value` at each `%` followed by `hex` (`"2F"` for `/`): an encoded `/`- or
 /// `;`-separated list. A `%` followed by anything else stays in the piece (and makes it
 /// invalid for the callers, which accept no other escape).
-fn split_escaped<'s>(value: &'s str, hex: &'static str) -> impl Iterator<Item = &'s str> {
+fn split_escaped<'s>(value: &'s str, hex: &'static str) -> impl Iterator<Item = &'s str> + Clone {
     let mut rest = Some(value);
     core::iter::from_fn(move || {
         let current = rest?;
@@ -972,22 +994,30 @@ impl<'a> Headers<'a> {
         &self,
         signed_headers: &'a str,
     ) -> Result<Vec<(&'a str, Cow<'a, str>)>, Error> {
-        const NAME: &str = "X-Amz-SignedHeaders";
+        self.canonical_names(split_escaped(signed_headers, "3B"), "X-Amz-SignedHeaders")
+    }
+
+    /// [`Headers::canonical`] for the header names `names`, from the field `field`.
+    pub(crate) fn canonical_names<'s>(
+        &self,
+        names: impl Iterator<Item = &'s str> + Clone,
+        field: &'static str,
+    ) -> Result<Vec<(&'s str, Cow<'a, str>)>, Error> {
         let mut previous: Option<&str> = None;
         let mut has_host = false;
-        for name in split_escaped(signed_headers, "3B") {
+        for name in names.clone() {
             if name.is_empty()
                 || !is_token(name)
                 || name.bytes().any(|b| b.is_ascii_uppercase() || b == b'%')
             {
                 return Err(Error::MalformedParameter {
-                    name: NAME,
+                    name: field,
                     reason: "expected lowercase header names separated by ';', such as host",
                 });
             }
             if previous.is_some_and(|last| last >= name) {
                 return Err(Error::MalformedParameter {
-                    name: NAME,
+                    name: field,
                     reason: "the header names must be sorted and listed once each",
                 });
             }
@@ -996,12 +1026,12 @@ impl<'a> Headers<'a> {
         }
         if !has_host {
             return Err(Error::MalformedParameter {
-                name: NAME,
+                name: field,
                 reason: "the host header must be signed",
             });
         }
         let mut out = Vec::with_capacity(1);
-        for name in split_escaped(signed_headers, "3B") {
+        for name in names {
             let value = match self {
                 Self::Host(host) if name == "host" => Some(Cow::Borrowed(*host)),
                 Self::Host(_) => None,
@@ -1036,7 +1066,7 @@ fn joined_header<'a>(list: &[(&str, &'a str)], name: &str) -> Option<Cow<'a, str
 }
 
 /// Parses `YYYYMMDD'T'HHMMSS'Z'`.
-fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
+pub(crate) fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
     let err = || Error::MalformedParameter {
         name: Auth::Date.name(),
         reason: "expected a UTC time as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
@@ -1067,7 +1097,7 @@ fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
 }
 
 /// Parses 64 lowercase hex digits.
-fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
+pub(crate) fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
     let err = || Error::MalformedParameter {
         name: Auth::Signature.name(),
         reason: "expected 64 lowercase hexadecimal digits",
@@ -1096,8 +1126,15 @@ fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
 
 /// Parses the encoded `X-Amz-Credential` (`/` appears as `%2F`).
 fn parse_credential<'a>(value: &'a str, date: &AmzDate) -> Result<(&'a str, Scope), Error> {
+    parse_credential_parts(split_escaped(value, "2F"), date)
+}
+
+/// Checks the parts of a credential, `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`.
+pub(crate) fn parse_credential_parts<'a>(
+    mut parts: impl Iterator<Item = &'a str>,
+    date: &AmzDate,
+) -> Result<(&'a str, Scope), Error> {
     let malformed = |reason| Error::MalformedCredential { reason };
-    let mut parts = split_escaped(value, "2F");
     let (Some(access_key_id), Some(day), Some(region), Some(service), Some(terminator), None) = (
         parts.next(),
         parts.next(),
@@ -1175,7 +1212,7 @@ fn check_token(given: Option<&str>, expected: Option<&str>) -> Result<(), Error>
 }
 
 /// Compares two byte strings in time that depends on their lengths only.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

@@ -226,3 +226,139 @@ fn bad_input_is_an_error() {
         Err(Error::InvalidHeaderValue { .. })
     ));
 }
+
+// ---- the server side: Verifier::verify_headers -------------------------------------------
+
+/// The headers botocore sent for the first POST above (its Authorization, X-Amz-Date and
+/// X-Amz-Security-Token, with the Host and Content-Type of the request).
+fn botocore_post_headers() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("Host", "abc123defg.execute-api.us-east-1.amazonaws.com"),
+        ("Content-Type", "text/plain"),
+        ("X-Amz-Date", "20200131T100233Z"),
+        ("X-Amz-Security-Token", TOKEN),
+        (
+            "Authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20200131/us-east-1/execute-api/aws4_request, \
+             SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, \
+             Signature=e6b3203e1d94c6ffbfcaa5be8f3d82cf92152418b0e41823659cd176182488b1",
+        ),
+        // Not signed, so free to differ.
+        ("User-Agent", "Boto3/1.0"),
+        ("Content-Length", "11"),
+    ]
+}
+
+fn verifier() -> sigv4_wss::Verifier<Credentials> {
+    sigv4_wss::Verifier::new(Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN)).unwrap())
+        .expect_scope(&scope())
+}
+
+#[test]
+fn verifies_botocores_signed_post() {
+    let target = "/prod/@connections/R0oXAdfD0kwCH6w=";
+    let now = t0() + std::time::Duration::from_secs(30);
+    let verified = verifier()
+        .verify_headers(
+            "POST",
+            target,
+            &botocore_post_headers(),
+            b"hello world",
+            now,
+        )
+        .unwrap();
+    assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
+    assert!(verified.session_token_signed());
+    assert_eq!(verified.expires(), None);
+
+    let check = |method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]| {
+        verifier().verify_headers(method, target, headers, body, now)
+    };
+    let headers = botocore_post_headers();
+    assert_eq!(
+        check("POST", target, &headers, b"hello world!"),
+        Err(Error::SignatureMismatch)
+    );
+    assert_eq!(
+        check("DELETE", target, &headers, b"hello world"),
+        Err(Error::SignatureMismatch)
+    );
+    assert_eq!(
+        check(
+            "POST",
+            "/prod/@connections/R0oXAdfD0kwCH6x=",
+            &headers,
+            b"hello world"
+        ),
+        Err(Error::SignatureMismatch)
+    );
+    let mut other_type = headers.clone();
+    other_type[1] = ("Content-Type", "application/json");
+    assert_eq!(
+        check("POST", target, &other_type, b"hello world"),
+        Err(Error::SignatureMismatch)
+    );
+    let without_type: Vec<_> = headers
+        .iter()
+        .copied()
+        .filter(|(n, _)| *n != "Content-Type")
+        .collect();
+    assert_eq!(
+        check("POST", target, &without_type, b"hello world"),
+        Err(Error::MissingHeader {
+            name: "content-type".to_owned()
+        })
+    );
+    let without_auth: Vec<_> = headers
+        .iter()
+        .copied()
+        .filter(|(n, _)| *n != "Authorization")
+        .collect();
+    assert_eq!(
+        check("POST", target, &without_auth, b"hello world"),
+        Err(Error::MissingHeader {
+            name: "authorization".to_owned()
+        })
+    );
+    let mixed = format!("{target}?X-Amz-Signature=00");
+    assert_eq!(
+        check("POST", &mixed, &headers, b"hello world"),
+        Err(Error::MixedAuthentication)
+    );
+    // Outside the 5-minute skew on either side.
+    let late = t0() + std::time::Duration::from_secs(301);
+    assert!(matches!(
+        verifier().verify_headers("POST", target, &headers, b"hello world", late),
+        Err(Error::Expired { .. })
+    ));
+    let early = t0() - std::time::Duration::from_secs(301);
+    assert!(matches!(
+        verifier().verify_headers("POST", target, &headers, b"hello world", early),
+        Err(Error::NotYetValid { .. })
+    ));
+}
+
+#[test]
+fn verify_headers_round_trips_sign_request() {
+    let creds = Credentials::new("AKIDEXAMPLE", SECRET, None).unwrap();
+    for (method, body) in [
+        ("POST", &b"{\"msg\":1}"[..]),
+        ("GET", &b""[..]),
+        ("DELETE", &b""[..]),
+    ] {
+        let url = format!("{API}/prod/@connections/abc%3D?x=1");
+        let signed = sign_request(method, &url, &[], body, &creds, &scope(), t0()).unwrap();
+        let mut headers = vec![("host", "abc123defg.execute-api.us-east-1.amazonaws.com")];
+        headers.extend(signed.additions().iter().map(|(n, v)| (*n, v.as_str())));
+        let verified = sigv4_wss::Verifier::new(creds.clone())
+            .verify_headers(
+                method,
+                "/prod/@connections/abc%3D?x=1",
+                &headers,
+                body,
+                t0(),
+            )
+            .unwrap();
+        assert!(!verified.has_session_token(), "{method}");
+    }
+}

@@ -53,6 +53,23 @@ fn shows_the_canonical_request_and_string_to_sign_of_peer_bench() {
 }
 
 #[test]
+fn the_string_to_sign_without_a_token_is_botocores() {
+    // botocore 1.44.5 logs this string to sign for the main case without a token.
+    let url = "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev?room=lobby\
+               &X-Amz-Algorithm=AWS4-HMAC-SHA256\
+               &X-Amz-Credential=AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request\
+               &X-Amz-Date=20200131T100233Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host\
+               &X-Amz-Signature=dffa095e6ac761dc6b1d437ca928014f3cf49a8ab0ecb21154a8c82c735864e6";
+    let inspection = inspect(url).unwrap();
+    assert_eq!(
+        inspection.string_to_sign(),
+        "AWS4-HMAC-SHA256\n20200131T100233Z\n20200131/us-east-1/execute-api/aws4_request\n\
+         8e368dc4b825781dd4e637516e75fe1ef426a703228dfe65e446f564455dfba2"
+    );
+    assert!(inspection.to_string().contains("Session token:    none"));
+}
+
+#[test]
 fn display_shows_everything_but_the_token_and_signature() {
     let inspection = inspect(&main_url_with_token()).unwrap();
     let shown = format!("{inspection}\n{inspection:?}");
