@@ -97,6 +97,9 @@ impl<S: BuildHasher> CredentialsLookup for HashMap<String, Credentials, S> {
 /// this crate puts a signed token after `X-Amz-Signature` too, and aws-c-auth puts IoT's
 /// unsigned token before it.
 ///
+/// [`Verifier::verify_headers`] checks requests signed with an `Authorization` header
+/// instead, such as calls to the `@connections` API.
+///
 /// The signing key of the last access key, date, region and service is cached, so verifying
 /// many URLs signed with the same credentials costs about as much as presigning them. The
 /// lookup is still called for every URL, so a revoked key is refused at once.
