@@ -996,7 +996,7 @@ impl<'a> Headers<'a> {
     pub(crate) fn canonical(
         &self,
         signed_headers: &'a str,
-    ) -> Result<Vec<(&'a str, Cow<'a, str>)>, Error> {
+    ) -> Result<CanonicalHeaders<'a, 'a>, Error> {
         self.canonical_names(split_escaped(signed_headers, "3B"), "X-Amz-SignedHeaders")
     }
 
@@ -1005,7 +1005,7 @@ impl<'a> Headers<'a> {
         &self,
         names: impl Iterator<Item = &'s str> + Clone,
         field: &'static str,
-    ) -> Result<Vec<(&'s str, Cow<'a, str>)>, Error> {
+    ) -> Result<CanonicalHeaders<'s, 'a>, Error> {
         let mut previous: Option<&str> = None;
         let mut has_host = false;
         for name in names.clone() {
@@ -1033,19 +1033,52 @@ impl<'a> Headers<'a> {
                 reason: "the host header must be signed",
             });
         }
-        let mut out = Vec::with_capacity(1);
-        for name in names {
-            let value = match self {
+        let value = |name: &'s str| {
+            match self {
                 Self::Host(host) if name == "host" => Some(Cow::Borrowed(*host)),
                 Self::Host(_) => None,
                 Self::List(list) => joined_header(list, name),
-            };
-            let value = value.ok_or_else(|| Error::MissingHeader {
+            }
+            .ok_or_else(|| Error::MissingHeader {
                 name: name.to_owned(),
-            })?;
-            out.push((name, value));
+            })
+        };
+        let mut rest = names.clone().skip(1);
+        if rest.next().is_none() {
+            // Only `host`, as in every browser's presigned URL: nothing to allocate.
+            return Ok(CanonicalHeaders::One([("host", value("host")?)]));
         }
-        Ok(out)
+        let mut out = Vec::with_capacity(4);
+        for name in names {
+            out.push((name, value(name)?));
+        }
+        Ok(CanonicalHeaders::Many(out))
+    }
+}
+
+/// Canonical headers: lowercase names, sorted, with their values.
+pub(crate) enum CanonicalHeaders<'s, 'a> {
+    One([(&'s str, Cow<'a, str>); 1]),
+    Many(Vec<(&'s str, Cow<'a, str>)>),
+}
+
+impl fmt::Debug for CanonicalHeaders<'_, '_> {
+    /// The names only: a signed `x-amz-security-token` is a secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.iter().map(|(name, _)| name))
+            .finish()
+    }
+}
+
+impl<'s, 'a> core::ops::Deref for CanonicalHeaders<'s, 'a> {
+    type Target = [(&'s str, Cow<'a, str>)];
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::One(one) => one,
+            Self::Many(many) => many,
+        }
     }
 }
 
