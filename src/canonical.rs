@@ -318,7 +318,7 @@ impl CanonicalRequest {
         {
             return Err(Error::InvalidHeaderValue { name });
         }
-        let value = value.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+        let value = normalize_header_value(value);
         match self
             .headers
             .binary_search_by(|(n, _)| n.as_str().cmp(&name))
@@ -505,8 +505,21 @@ impl fmt::Debug for RedactedCanonicalRequest<'_> {
     }
 }
 
+/// A header value as it enters the canonical headers: trimmed, each run of whitespace (line
+/// folds included) replaced by one space.
+pub(crate) fn normalize_header_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for (i, word) in value.split_ascii_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// An RFC 9110 token: one or more letters, digits and ``! # $ % & ' * + - . ^ _ ` | ~``.
-fn is_token(s: &str) -> bool {
+pub(crate) fn is_token(s: &str) -> bool {
     !s.is_empty()
         && s.bytes().all(|b| {
             b.is_ascii_alphanumeric()

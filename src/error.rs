@@ -2,7 +2,9 @@
 
 use core::time::Duration;
 
-/// Everything that can go wrong while presigning or signing.
+use crate::amz_date::AmzDate;
+
+/// Everything that can go wrong while presigning, signing, verifying or inspecting.
 ///
 /// Each message says what was wrong and what is allowed. No message ever contains a secret
 /// access key, a session token, a signing key or a signature: values that come from those are
@@ -193,4 +195,146 @@ pub enum Error {
         /// The header's name (the value is not shown: it may be a secret).
         name: String,
     },
+
+    /// A presigned URL lacks one of the query parameters SigV4 requires (verifying and
+    /// inspecting).
+    #[error(
+        "the URL has no {name} query parameter; a SigV4 presigned URL carries X-Amz-Algorithm, \
+         X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders and X-Amz-Signature"
+    )]
+    MissingParameter {
+        /// The parameter's name.
+        name: &'static str,
+    },
+
+    /// An authentication query parameter appears more than once (verifying and inspecting).
+    #[error(
+        "the {name} query parameter appears more than once; each X-Amz-* authentication \
+         parameter is allowed once"
+    )]
+    RepeatedParameter {
+        /// The parameter's name.
+        name: &'static str,
+    },
+
+    /// An authentication query parameter has a value SigV4 does not allow (verifying and
+    /// inspecting).
+    #[error("invalid {name} query parameter: {reason}")]
+    MalformedParameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// What is wrong and what is allowed.
+        reason: &'static str,
+    },
+
+    /// `X-Amz-Credential` is not `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`
+    /// (verifying and inspecting).
+    #[error(
+        "invalid X-Amz-Credential: {reason}; expected \
+         {{access key id}}/{{YYYYMMDD}}/{{region}}/{{service}}/aws4_request with the date of X-Amz-Date"
+    )]
+    MalformedCredential {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// The verifier's lookup has no credentials for the URL's access key id.
+    #[error("unknown access key id {access_key_id:?}: the verifier has no secret key for it")]
+    UnknownAccessKey {
+        /// The access key id the URL was signed with (not a secret: every signed URL shows it).
+        access_key_id: String,
+    },
+
+    /// The URL is signed for another region than the verifier expects.
+    #[error("the URL is signed for region {region:?}; this verifier accepts only {expected:?}")]
+    WrongRegion {
+        /// The region of the URL's credential scope.
+        region: String,
+        /// The region the verifier expects.
+        expected: String,
+    },
+
+    /// The URL is signed for another service than the verifier expects.
+    #[error("the URL is signed for service {service:?}; this verifier accepts only {expected:?}")]
+    WrongService {
+        /// The service of the URL's credential scope.
+        service: String,
+        /// The service the verifier expects.
+        expected: String,
+    },
+
+    /// The presigned URL's validity (`X-Amz-Date` plus `X-Amz-Expires`, or plus the allowed
+    /// clock skew when it has no `X-Amz-Expires`) ended before the verifier's current time.
+    #[error(
+        "the URL has expired: signed at {signed_at} and valid for {valid_secs} s, but it is now \
+         {now}; sign a new URL just before connecting"
+    )]
+    Expired {
+        /// The signing time (`X-Amz-Date`).
+        signed_at: AmzDate,
+        /// How long the URL was valid, in seconds.
+        valid_secs: u64,
+        /// The verifier's current time.
+        now: AmzDate,
+    },
+
+    /// The presigned URL is signed more than the allowed clock skew after the verifier's
+    /// current time.
+    #[error(
+        "the URL is not valid yet: signed at {signed_at}, more than {skew_secs} s after the \
+         current time {now}; check the signer's clock"
+    )]
+    NotYetValid {
+        /// The signing time (`X-Amz-Date`).
+        signed_at: AmzDate,
+        /// The verifier's current time.
+        now: AmzDate,
+        /// The allowed clock skew, in seconds.
+        skew_secs: u64,
+    },
+
+    /// A header listed in `X-Amz-SignedHeaders` is not in the request being verified.
+    #[error(
+        "the signed header {name:?} is not in the request; every header listed in \
+         X-Amz-SignedHeaders must be sent"
+    )]
+    MissingHeader {
+        /// The header's name, lowercased.
+        name: String,
+    },
+
+    /// The signature does not match the request.
+    #[error(
+        "the signature does not match the request: the URL was changed after signing, or it \
+         was signed with another secret key, method, host or session-token rule; compare the \
+         signer's canonical request with sigv4_wss::inspect's"
+    )]
+    SignatureMismatch,
+
+    /// The session token does not go with the access key: missing, unexpected or different
+    /// from the one the verifier's lookup returned.
+    #[error("session token mismatch: {reason}")]
+    SessionTokenMismatch {
+        /// What is wrong (the token itself is never shown).
+        reason: &'static str,
+    },
+
+    /// The `Authorization` header of a request signed with headers is not
+    /// `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
+    #[error(
+        "invalid Authorization header: {reason}; expected AWS4-HMAC-SHA256 \
+         Credential={{access key id}}/{{YYYYMMDD}}/{{region}}/{{service}}/aws4_request, \
+         SignedHeaders={{names}}, Signature={{64 hex digits}}"
+    )]
+    MalformedAuthorization {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
+    /// A request carries both an `Authorization` header and `X-Amz-*` query authentication.
+    #[error(
+        "the request is signed both with an Authorization header and with X-Amz-* query \
+         parameters; a request carries one kind of authentication only"
+    )]
+    MixedAuthentication,
 }

@@ -19,6 +19,8 @@ mod canonical;
 mod credentials;
 mod encode;
 mod error;
+mod http;
+mod inspect;
 mod presign;
 mod request;
 mod scope;
@@ -27,12 +29,16 @@ mod signing_key;
 mod sink;
 mod string_to_sign;
 mod target;
+mod verify;
+mod verify_headers;
 
 pub use amz_date::AmzDate;
 pub use canonical::{CanonicalRequest, EMPTY_PAYLOAD_SHA256, RedactedCanonicalRequest};
 pub use credentials::Credentials;
 pub use encode::uri_encode;
 pub use error::Error;
+pub use http::sign_request;
+pub use inspect::{Inspection, inspect};
 pub use presign::{
     PresignedUrl, Presigner, RedactedUrl, SessionTokenMode, SigningOptions, presign_url,
     presign_url_with_options,
@@ -41,3 +47,4 @@ pub use request::{Signed, presign_request, sign_headers};
 pub use scope::{CredentialScope, Scope};
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::{ALGORITHM, StringToSign};
+pub use verify::{CredentialsLookup, DEFAULT_CLOCK_SKEW, Verified, Verifier};

@@ -52,13 +52,14 @@ impl Scope {
     /// | host | service |
     /// | --- | --- |
     /// | `{api-id}.execute-api.{region}.amazonaws.com` | `execute-api` |
-    /// | `{prefix}-ats.iot.{region}.amazonaws.com`, `{prefix}.iot.{region}.amazonaws.com` | `iotdevicegateway` |
-    /// | `transcribestreaming.{region}.amazonaws.com` | `transcribe` |
+    /// | `{prefix}-ats.iot.{region}.amazonaws.com`, `{prefix}.iot.{region}.amazonaws.com`, `data.iot-fips.{region}.amazonaws.com` | `iotdevicegateway` |
+    /// | `transcribestreaming.{region}.amazonaws.com`, `transcribestreaming-fips.{region}.amazonaws.com` | `transcribe` |
     /// | `{name}.{cluster-id}.{region}.neptune.amazonaws.com` | `neptune-db` |
     ///
-    /// The China partition's `amazonaws.com.cn` suffix is recognized too, and GovCloud
-    /// regions (`us-gov-west-1`) need nothing special. Custom domain names cannot be read this
-    /// way: give region and service to [`Scope::new`].
+    /// The China partition's `amazonaws.com.cn` suffix is recognized too (with its IoT names
+    /// `{prefix}.ats.iot.{region}.amazonaws.com.cn`), as is the dual-stack suffix `api.aws`;
+    /// GovCloud regions (`us-gov-west-1`) need nothing special. The port is ignored. Custom
+    /// domain names cannot be read this way: give region and service to [`Scope::new`].
     ///
     /// ```
     /// use sigv4_wss::Scope;
@@ -100,15 +101,28 @@ fn is_scope_name(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// The DNS suffixes of the AWS partitions whose endpoint names [`infer`] reads: the commercial
+/// and GovCloud partitions (`amazonaws.com`), China (`amazonaws.com.cn`) and the dual-stack
+/// names (`api.aws`).
+const AWS_SUFFIXES: [&str; 3] = [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"];
+
 fn infer(host: &str) -> Option<Scope> {
-    let rest = host
-        .strip_suffix(".amazonaws.com")
-        .or_else(|| host.strip_suffix(".amazonaws.com.cn"))?;
+    let rest = AWS_SUFFIXES
+        .iter()
+        .find_map(|suffix| host.strip_suffix(suffix))?;
     let labels: Vec<&str> = rest.split('.').collect();
     let (region, service) = match labels.as_slice() {
         [id, "execute-api", region] if !id.is_empty() => (*region, service::EXECUTE_API),
-        [prefix, "iot", region] if !prefix.is_empty() => (*region, service::IOT),
-        ["transcribestreaming", region] => (*region, service::TRANSCRIBE),
+        // `{prefix}-ats.iot.{region}` (ATS), `{prefix}.iot.{region}` (legacy VeriSign),
+        // `{prefix}.ats.iot.{region}` (China) and `data.iot-fips.{region}` (FIPS).
+        [prefix, "iot" | "iot-fips", region] | [prefix, "ats", "iot", region]
+            if !prefix.is_empty() =>
+        {
+            (*region, service::IOT)
+        }
+        ["transcribestreaming" | "transcribestreaming-fips", region] => {
+            (*region, service::TRANSCRIBE)
+        }
         [name, cluster, region, "neptune"] if !name.is_empty() && !cluster.is_empty() => {
             (*region, service::NEPTUNE)
         }

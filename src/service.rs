@@ -1,12 +1,20 @@
 //! Service names and what each WebSocket service needs.
 //!
-//! | service | endpoint | session token | max `X-Amz-Expires` | max URL length |
-//! | --- | --- | --- | --- | --- |
-//! | [`EXECUTE_API`] | `wss://{api-id}.execute-api.{region}.amazonaws.com/{stage}` | signed | 604800 | 4096 (`ws`/`wss`) |
-//! | [`IOT`] | `wss://{prefix}-ats.iot.{region}.amazonaws.com/mqtt` | appended after signing | 604800 | none |
-//! | [`TRANSCRIBE`] | `wss://transcribestreaming.{region}.amazonaws.com:8443/stream-transcription-websocket` | signed | 300 | none |
-//! | [`NEPTUNE`] | `wss://{cluster}:8182/gremlin` | signed | 604800 | none |
-//! | anything else | custom domains give region and service | signed | 604800 | none |
+//! | service | endpoint | session token | max `X-Amz-Expires` | max URL length | port |
+//! | --- | --- | --- | --- | --- | --- |
+//! | [`EXECUTE_API`] | `wss://{api-id}.execute-api.{region}.amazonaws.com/{stage}` | signed | 604800 | 4096 (`ws`/`wss`) | default (443), not in `Host` |
+//! | [`IOT`] | `wss://{prefix}-ats.iot.{region}.amazonaws.com/mqtt` | appended after signing, not in the canonical query | 604800 | none | default (443), not in `Host` |
+//! | [`TRANSCRIBE`] | `wss://transcribestreaming.{region}.amazonaws.com:8443/stream-transcription-websocket?language-code=…&media-encoding=…&sample-rate=…` | signed | 300 | none | 8443, signed in `Host` |
+//! | [`NEPTUNE`] | `wss://{cluster-endpoint}:8182/gremlin` | signed | 604800 | none | 8182, signed in `Host` |
+//! | anything else | custom domains give region and service to [`Scope::new`](crate::Scope::new) | signed | 604800 | none | as in the URL |
+//!
+//! For every service the session token is the URL's last parameter, after `X-Amz-Signature`
+//! (IoT users report `403`s when it is anywhere else), the service's own query parameters (Transcribe's
+//! `language-code`, `media-encoding`, `sample-rate`, …) are signed like any other, and a port
+//! is part of the signed `Host` exactly when it is not the scheme's default (`ws`/`http` 80,
+//! `wss`/`https` 443). The rules are chosen by the credential scope's service name, so a
+//! custom domain in front of IoT gets IoT's token rule when its scope says `iotdevicegateway`.
+//! [`SessionTokenMode`](crate::SessionTokenMode) overrides the token rule.
 
 /// Amazon API Gateway (WebSocket `$connect` with `AWS_IAM`, and the `@connections` API).
 pub const EXECUTE_API: &str = "execute-api";

@@ -1,0 +1,1629 @@
+//! Verifying presigned URLs: the server side of SigV4 query authentication, for proxies, local
+//! development servers and tests.
+//!
+//! The canonical request is rebuilt from the URL exactly as the presigner builds it: the same
+//! URL parser ([`Target`]), the same query re-encoding, the same canonical writer; then the
+//! signature is recomputed and compared in constant time.
+
+use core::fmt;
+use core::time::Duration;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::{Mutex, PoisonError};
+
+use hmac::Mac as _;
+use sha2::{Digest as _, Sha256};
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+
+use crate::amz_date::AmzDate;
+use crate::canonical::{
+    EMPTY_PAYLOAD_SHA256, SECURITY_TOKEN, is_token, normalize_header_value, write_canonical_request,
+};
+use crate::credentials::{Credentials, Redacted};
+use crate::encode::{is_unreserved, reencode_query_component, uri_encode};
+use crate::error::Error;
+use crate::presign::SessionTokenMode;
+use crate::scope::{CredentialScope, Scope};
+use crate::service::Rules;
+use crate::signing_key::{HmacSha256, SigningKey};
+use crate::string_to_sign::{ALGORITHM, StringToSign};
+use crate::target::{Target, UrlStorage};
+
+/// The clock skew a [`Verifier`] allows by default: 5 minutes, as AWS services do.
+pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(300);
+
+/// Where a [`Verifier`] finds the credentials of an access key id.
+///
+/// Implemented for closures `Fn(&str) -> Option<Credentials>`, for a map from access key id to
+/// [`Credentials`], and for a single [`Credentials`] (which knows only its own access key id).
+/// The map and the single credentials are borrowed, not cloned, on every check.
+///
+/// When the credentials returned have a session token, a URL must carry exactly that token;
+/// when they have none, a URL must carry none.
+pub trait CredentialsLookup {
+    /// The credentials of `access_key_id`, or `None` if it is unknown.
+    fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>>;
+}
+
+impl<F> CredentialsLookup for F
+where
+    F: Fn(&str) -> Option<Credentials>,
+{
+    fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        self(access_key_id).map(Cow::Owned)
+    }
+}
+
+impl CredentialsLookup for Credentials {
+    fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        (self.access_key_id() == access_key_id).then_some(Cow::Borrowed(self))
+    }
+}
+
+impl<S: BuildHasher> CredentialsLookup for HashMap<String, Credentials, S> {
+    fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
+        self.get(access_key_id).map(Cow::Borrowed)
+    }
+}
+
+/// Checks presigned URLs, as a server (API Gateway's `$connect` with `AWS_IAM`, IoT, …) does.
+///
+/// It takes a [`CredentialsLookup`] and, optionally, the region and service it accepts, the
+/// clock skew it allows (default [`DEFAULT_CLOCK_SKEW`]) and the session-token rule. Each
+/// check is given the current time; the verifier never reads a clock.
+///
+/// A URL is accepted when:
+///
+/// - it has each of `X-Amz-Algorithm` (`AWS4-HMAC-SHA256`), `X-Amz-Credential`, `X-Amz-Date`,
+///   `X-Amz-SignedHeaders` and `X-Amz-Signature` once, `X-Amz-Expires` and
+///   `X-Amz-Security-Token` at most once (names compared case-insensitively);
+/// - the credential scope is well formed, its date is `X-Amz-Date`'s, and its region and
+///   service are the expected ones (if any were given);
+/// - `X-Amz-Expires`, when present, is from 1 to the service's limit (604800, Transcribe 300);
+/// - the current time is no earlier than `X-Amz-Date` minus the allowed skew, and no later
+///   than `X-Amz-Date` plus `X-Amz-Expires` (plus the allowed skew when the URL has no
+///   `X-Amz-Expires`, as Amplify's URLs have not). The skew is not added to `X-Amz-Expires`;
+/// - the lookup knows the access key id;
+/// - the signature recomputed over the canonical request (`GET` or the method given, the path
+///   as sent, the query without `X-Amz-Signature`, the signed headers, the empty payload's
+///   hash) matches, compared in constant time;
+/// - the session token is the lookup's (compared in constant time).
+///
+/// **Session token rule.** Whether `X-Amz-Security-Token` is part of the canonical query is
+/// decided by the credential scope's service, by the same rule the presigner follows:
+/// `iotdevicegateway` leaves it out (IoT appends it after signing), every other service signs
+/// it; [`Verifier::session_token`] overrides that. The token's position in the URL cannot tell:
+/// this crate puts a signed token after `X-Amz-Signature` too, and aws-c-auth puts IoT's
+/// unsigned token before it.
+///
+/// [`Verifier::verify_headers`] checks requests signed with an `Authorization` header
+/// instead, such as calls to the `@connections` API.
+///
+/// The signing key of the last access key, date, region and service is cached, so verifying
+/// many URLs signed with the same credentials costs about as much as presigning them. The
+/// lookup is still called for every URL, so a revoked key is refused at once.
+///
+/// ```
+/// use sigv4_wss::{Credentials, Error, Presigner, Scope, Verifier};
+/// use std::time::Duration;
+/// use time::macros::datetime;
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+/// let scope = Scope::new("us-east-1", "execute-api")?;
+/// let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+/// let url = Presigner::new(creds.clone(), scope.clone())
+///     .presign("wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev", signed_at, Duration::from_secs(300))?;
+///
+/// let verifier = Verifier::new(creds).expect_scope(&scope);
+/// let verified = verifier.verify_url(url.as_str(), signed_at + Duration::from_secs(10))?;
+/// assert_eq!(verified.access_key_id(), "AKIDEXAMPLE");
+/// assert_eq!(verified.expires(), Some(Duration::from_secs(300)));
+///
+/// let later = signed_at + Duration::from_secs(301);
+/// assert!(matches!(verifier.verify_url(url.as_str(), later), Err(Error::Expired { .. })));
+/// # Ok::<(), sigv4_wss::Error>(())
+/// ```
+pub struct Verifier<L> {
+    pub(crate) lookup: L,
+    pub(crate) clock_skew: Duration,
+    region: Option<String>,
+    service: Option<String>,
+    session_token: SessionTokenMode,
+    key: Mutex<Option<CachedKey>>,
+}
+
+/// The HMAC state keyed with the signing key of one set of credentials, date and scope.
+struct CachedKey {
+    credentials: Credentials,
+    date: [u8; 8],
+    scope: Scope,
+    mac: HmacSha256,
+    /// The session token, encoded as a URL carries it after re-encoding.
+    encoded_token: Option<String>,
+}
+
+impl<L: CredentialsLookup> Verifier<L> {
+    /// A verifier that finds secrets with `lookup` and accepts any region and service, with
+    /// the default clock skew and session-token rule.
+    #[must_use]
+    pub fn new(lookup: L) -> Self {
+        Self {
+            lookup,
+            clock_skew: DEFAULT_CLOCK_SKEW,
+            region: None,
+            service: None,
+            session_token: SessionTokenMode::ServiceDefault,
+            key: Mutex::new(None),
+        }
+    }
+
+    /// Sets the clock skew allowed between signer and verifier (default 5 minutes).
+    #[must_use]
+    pub fn clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+
+    /// Accepts only URLs signed for `region`.
+    #[must_use]
+    pub fn expect_region(mut self, region: &str) -> Self {
+        self.region = Some(region.to_owned());
+        self
+    }
+
+    /// Accepts only URLs signed for `service`.
+    #[must_use]
+    pub fn expect_service(mut self, service: &str) -> Self {
+        self.service = Some(service.to_owned());
+        self
+    }
+
+    /// Accepts only URLs signed for `scope`'s region and service.
+    #[must_use]
+    pub fn expect_scope(self, scope: &Scope) -> Self {
+        self.expect_region(scope.region())
+            .expect_service(scope.service())
+    }
+
+    /// Overrides whether the session token is taken as part of the canonical query (see the
+    /// session token rule above).
+    #[must_use]
+    pub fn session_token(mut self, mode: SessionTokenMode) -> Self {
+        self.session_token = mode;
+        self
+    }
+
+    /// Verifies a presigned URL for a `GET` request (a WebSocket handshake), at time `now`.
+    ///
+    /// The URL is parsed as [`presign_url`](crate::presign_url) parses it: the path, query and
+    /// `Host` verified are the ones a client sends for it.
+    ///
+    /// # Errors
+    ///
+    /// The URL errors of [`presign_url`](crate::presign_url), and those of
+    /// [`Verifier::verify_request`].
+    pub fn verify_url(&self, url: &str, now: OffsetDateTime) -> Result<Verified, Error> {
+        self.verify_url_with_method("GET", url, now)
+    }
+
+    /// [`Verifier::verify_url`] for a request with another method.
+    ///
+    /// # Errors
+    ///
+    /// As [`Verifier::verify_url`], and [`Error::InvalidMethod`].
+    pub fn verify_url_with_method(
+        &self,
+        method: &str,
+        url: &str,
+        now: OffsetDateTime,
+    ) -> Result<Verified, Error> {
+        let mut storage: UrlStorage = None;
+        let (request, host) = QueryRequest::from_url(method, url, &mut storage)?;
+        self.verify(&request, &Headers::Host(host), now)
+    }
+
+    /// Verifies a request as a server receives it: its method, its request target (the path
+    /// and query of the request line, such as `/dev?X-Amz-Algorithm=…`) and its headers
+    /// (`Host` at least), at time `now`.
+    ///
+    /// The path is taken as received. Header names are compared case-insensitively; a header
+    /// received more than once has its values joined with `,`.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::InvalidMethod`]; [`Error::InvalidUrl`] if the target does not start with `/`;
+    /// - [`Error::MissingParameter`], [`Error::RepeatedParameter`],
+    ///   [`Error::MalformedParameter`], [`Error::MalformedCredential`],
+    ///   [`Error::ExpiresOutOfRange`]: the URL is not a well-formed presigned URL;
+    /// - [`Error::WrongRegion`], [`Error::WrongService`]: signed for another scope;
+    /// - [`Error::NotYetValid`], [`Error::Expired`]: outside its validity at `now`;
+    /// - [`Error::MissingHeader`]: a signed header is not in `headers`;
+    /// - [`Error::UnknownAccessKey`]: the lookup does not know the access key id;
+    /// - [`Error::SignatureMismatch`]: the signature does not match;
+    /// - [`Error::SessionTokenMismatch`]: the session token is not the lookup's;
+    /// - [`Error::TimeOutOfRange`] if `now` is outside the years 1970 to 9999.
+    pub fn verify_request(
+        &self,
+        method: &str,
+        request_target: &str,
+        headers: &[(&str, &str)],
+        now: OffsetDateTime,
+    ) -> Result<Verified, Error> {
+        if !request_target.starts_with('/') {
+            return Err(Error::InvalidUrl {
+                reason: "the request target must start with '/' (origin form)".to_owned(),
+            });
+        }
+        let (path, query) = request_target
+            .split_once('?')
+            .unwrap_or((request_target, ""));
+        let request = QueryRequest::parse(method, path, query)?;
+        self.verify(&request, &Headers::List(headers), now)
+    }
+
+    fn verify(
+        &self,
+        request: &QueryRequest<'_>,
+        headers: &Headers<'_>,
+        now: OffsetDateTime,
+    ) -> Result<Verified, Error> {
+        let auth = request.auth()?;
+        self.check_scope(&auth.scope)?;
+        self.check_time(&auth, now)?;
+        let headers = headers.canonical(auth.signed_headers)?;
+        let credentials =
+            self.lookup
+                .credentials(auth.access_key_id)
+                .ok_or_else(|| Error::UnknownAccessKey {
+                    access_key_id: auth.access_key_id.to_owned(),
+                })?;
+        let sign_token = signs_token(self.session_token, &auth.scope);
+        let (mut mac, (url_token, token_check)) =
+            self.keyed_mac(&credentials, &auth.date, &auth.scope, |expected| {
+                let url_token = request.canonical_token(expected);
+                let check = check_token(url_token.as_deref(), expected);
+                (url_token, check)
+            });
+
+        let mut hasher = Sha256::new();
+        let signed_token = url_token.as_deref().filter(|_| sign_token);
+        request.write_canonical(&mut hasher, signed_token, &headers);
+        let hash: [u8; 32] = hasher.finalize().into();
+        StringToSign::new(
+            &auth.date,
+            CredentialScope::new(&auth.date, &auth.scope),
+            &hash,
+        )
+        .write(&mut mac);
+        mac.verify_slice(&auth.signature)
+            .map_err(|_| Error::SignatureMismatch)?;
+
+        // Only once the signature is known to be good: the token's own error.
+        token_check?;
+        Ok(Verified {
+            access_key_id: auth.access_key_id.to_owned(),
+            scope: auth.scope,
+            signed_at: auth.date,
+            expires: auth.expires.map(|s| Duration::from_secs(u64::from(s))),
+            session_token: match url_token {
+                None => TokenUse::None,
+                Some(_) if sign_token => TokenUse::Signed,
+                Some(_) => TokenUse::Unsigned,
+            },
+        })
+    }
+
+    /// Checks the scope against the expected region and service.
+    pub(crate) fn check_scope(&self, scope: &Scope) -> Result<(), Error> {
+        if let Some(expected) = self.region.as_deref().filter(|r| *r != scope.region()) {
+            return Err(Error::WrongRegion {
+                region: scope.region().to_owned(),
+                expected: expected.to_owned(),
+            });
+        }
+        if let Some(expected) = self.service.as_deref().filter(|s| *s != scope.service()) {
+            return Err(Error::WrongService {
+                service: scope.service().to_owned(),
+                expected: expected.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn check_time(
+        &self,
+        auth: &AuthParams<'_>,
+        now: OffsetDateTime,
+    ) -> Result<(), Error> {
+        let signed = i128::from(auth.date.unix_timestamp());
+        let now_secs = i128::from(now.unix_timestamp());
+        let skew = i128::from(self.clock_skew.as_secs());
+        let valid_secs = auth.expires.map_or(self.clock_skew.as_secs(), u64::from);
+        if signed > now_secs + skew {
+            return Err(Error::NotYetValid {
+                signed_at: auth.date,
+                now: AmzDate::new(now)?,
+                skew_secs: self.clock_skew.as_secs(),
+            });
+        }
+        if now_secs > signed + i128::from(valid_secs) {
+            return Err(Error::Expired {
+                signed_at: auth.date,
+                valid_secs,
+                now: AmzDate::new(now)?,
+            });
+        }
+        Ok(())
+    }
+
+    /// The HMAC state for the signing key, from the cache or derived (and cached), and what
+    /// `with_token` returns for the credentials' session token in canonical encoding (also
+    /// cached).
+    pub(crate) fn keyed_mac<R>(
+        &self,
+        credentials: &Credentials,
+        date: &AmzDate,
+        scope: &Scope,
+        with_token: impl FnOnce(Option<&str>) -> R,
+    ) -> (HmacSha256, R) {
+        let mut day = [0u8; 8];
+        day.copy_from_slice(date.date().as_bytes().get(..8).unwrap_or(&[0; 8]));
+        // A poisoned lock only means another thread panicked while holding it; the cache is
+        // always in a consistent state, so keep using it.
+        let mut cache = self.key.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(cached) = cache
+            .as_ref()
+            .filter(|c| c.date == day && c.scope == *scope && c.credentials == *credentials)
+        {
+            return (
+                cached.mac.clone(),
+                with_token(cached.encoded_token.as_deref()),
+            );
+        }
+        let mac = SigningKey::derive(
+            credentials.secret_access_key(),
+            date.date(),
+            scope.region(),
+            scope.service(),
+        )
+        .mac();
+        let encoded_token = credentials.session_token().map(uri_encode);
+        let result = with_token(encoded_token.as_deref());
+        *cache = Some(CachedKey {
+            credentials: credentials.clone(),
+            date: day,
+            scope: scope.clone(),
+            mac: mac.clone(),
+            encoded_token,
+        });
+        (mac, result)
+    }
+}
+
+impl<L> fmt::Debug for Verifier<L> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("lookup", &Redacted)
+            .field("clock_skew", &self.clock_skew)
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .field("session_token", &self.session_token)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn signs_token(mode: SessionTokenMode, scope: &Scope) -> bool {
+    match mode {
+        SessionTokenMode::Signed => true,
+        SessionTokenMode::Unsigned => false,
+        // `SessionTokenMode` is non-exhaustive only for other crates.
+        SessionTokenMode::ServiceDefault => Rules::of(scope.service()).sign_token,
+    }
+}
+
+/// What a [`Verifier`] checked: who signed the URL, for which scope, when, and for how long.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub(crate) access_key_id: String,
+    pub(crate) scope: Scope,
+    pub(crate) signed_at: AmzDate,
+    pub(crate) expires: Option<Duration>,
+    pub(crate) session_token: TokenUse,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TokenUse {
+    None,
+    Signed,
+    Unsigned,
+}
+
+impl Verified {
+    /// The access key id the URL was signed with.
+    #[must_use]
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The region and service of the credential scope.
+    #[must_use]
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// The region of the credential scope.
+    #[must_use]
+    pub fn region(&self) -> &str {
+        self.scope.region()
+    }
+
+    /// The service of the credential scope.
+    #[must_use]
+    pub fn service(&self) -> &str {
+        self.scope.service()
+    }
+
+    /// The signing time, `X-Amz-Date`.
+    #[must_use]
+    pub fn signed_at(&self) -> AmzDate {
+        self.signed_at
+    }
+
+    /// `X-Amz-Expires`, if the URL has one.
+    #[must_use]
+    pub fn expires(&self) -> Option<Duration> {
+        self.expires
+    }
+
+    /// Whether the URL carries a session token (temporary credentials).
+    #[must_use]
+    pub fn has_session_token(&self) -> bool {
+        self.session_token != TokenUse::None
+    }
+
+    /// Whether the session token was part of the signature (`false` for IoT's token appended
+    /// after signing, and when there is no token).
+    #[must_use]
+    pub fn session_token_signed(&self) -> bool {
+        self.session_token == TokenUse::Signed
+    }
+}
+
+// ---- parsing a presigned request --------------------------------------------------------------
+
+/// The authentication parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Auth {
+    Algorithm,
+    Credential,
+    Date,
+    Expires,
+    SignedHeaders,
+    Signature,
+    SecurityToken,
+}
+
+impl Auth {
+    const ALL: [Self; 7] = [
+        Self::Algorithm,
+        Self::Credential,
+        Self::Date,
+        Self::Expires,
+        Self::SignedHeaders,
+        Self::Signature,
+        Self::SecurityToken,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Algorithm => "X-Amz-Algorithm",
+            Self::Credential => "X-Amz-Credential",
+            Self::Date => "X-Amz-Date",
+            Self::Expires => "X-Amz-Expires",
+            Self::SignedHeaders => "X-Amz-SignedHeaders",
+            Self::Signature => "X-Amz-Signature",
+            Self::SecurityToken => SECURITY_TOKEN,
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The parameter named `key` (compared case-insensitively), if it is one.
+    fn find(key: &str) -> Option<Self> {
+        // Most keys are told apart by their length and first bytes, without comparing all
+        // seven names.
+        if key.len() < "X-Amz-Date".len()
+            || !key
+                .get(..6)
+                .is_some_and(|prefix| prefix.eq_ignore_ascii_case("X-Amz-"))
+        {
+            return None;
+        }
+        Self::ALL
+            .into_iter()
+            .find(|a| a.name().len() == key.len() && a.name().eq_ignore_ascii_case(key))
+    }
+}
+
+/// Where a re-encoded query component is: borrowed from the URL's query when it was already
+/// in canonical form (the usual case: every SigV4 signer writes its URLs that way), or copied
+/// into [`QueryRequest::buf`] after re-encoding.
+#[derive(Clone, Copy, Debug)]
+enum Span {
+    Query(u32, u32),
+    Buf(u32, u32),
+    /// The session token's value as written in the URL, not yet checked for canonical form:
+    /// the verifier first compares it with the expected token's canonical encoding, which
+    /// saves scanning long tokens.
+    Unchecked(u32, u32),
+}
+
+impl Span {
+    fn query(start: usize, end: usize) -> Self {
+        Self::Query(offset(start), offset(end))
+    }
+}
+
+/// A position in a query or its buffer, which [`QueryRequest::parse`] keeps under 1 GiB.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// One query parameter.
+#[derive(Clone, Copy, Debug)]
+struct Pair {
+    key: Span,
+    value: Span,
+    auth: Option<Auth>,
+}
+
+/// A request signed in its query: method, path as sent, and the query re-encoded the way the
+/// presigner encodes it.
+pub(crate) struct QueryRequest<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    query: &'a str,
+    buf: String,
+    /// Whether every byte of the query is unreserved or `%`, `&`, `=`.
+    plain: bool,
+    /// Sorted by key, then value.
+    pairs: Vec<Pair>,
+    /// The values of the authentication parameters, by [`Auth::index`].
+    auth: [Option<Span>; 7],
+}
+
+impl<'a> QueryRequest<'a> {
+    /// Splits and re-encodes `query`, finding the authentication parameters.
+    #[allow(
+        clippy::needless_bitwise_bool,
+        reason = "branch-free on purpose: the compiler vectorizes the scan of the token"
+    )]
+    pub(crate) fn parse(method: &'a str, path: &'a str, query: &'a str) -> Result<Self, Error> {
+        if !is_token(method) {
+            return Err(Error::InvalidMethod {
+                method: method.chars().take(64).collect(),
+            });
+        }
+        if query.len() > 1 << 30 {
+            return Err(Error::InvalidUrl {
+                reason: "the query is longer than 1 GiB".to_owned(),
+            });
+        }
+        let mut buf = String::new();
+        // The auth parameters and a few of the URL's own; more are rare.
+        let mut pairs = Vec::with_capacity(12);
+        let mut auth: [Option<Span>; 7] = [None; 7];
+        let mut plain = true;
+        // A component already in canonical form is borrowed; any other is re-encoded.
+        let span = |start: usize, end: usize, canonical: bool, buf: &mut String| {
+            if canonical {
+                Span::query(start, end)
+            } else {
+                let at = buf.len();
+                reencode_query_component(buf, query.get(start..end).unwrap_or_default());
+                Span::Buf(offset(at), offset(buf.len()))
+            }
+        };
+        // One pass over the query, splitting it as `split_query` does (items at `&`, empty
+        // ones skipped, key and value at the first `=`) and checking each component's form.
+        let bytes = query.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let (key_end, key_canonical) = scan_component(bytes, at, true);
+            let has_value = bytes.get(key_end) == Some(&b'=');
+            if key_end == at && !has_value {
+                at += 1;
+                continue;
+            }
+            let key = span(at, key_end, key_canonical, &mut buf);
+            let kind = Auth::find(resolve(query, &buf, key));
+            let value_start = if has_value { key_end + 1 } else { key_end };
+            let (value, value_end) = if !has_value {
+                (Span::query(key_end, key_end), key_end)
+            } else if kind == Some(Auth::SecurityToken) {
+                // Long, and compared with the expected token first: only checked for bytes
+                // that a URL parser would change.
+                let end = query
+                    .get(value_start..)
+                    .and_then(|rest| rest.find('&'))
+                    .map_or(bytes.len(), |n| value_start + n);
+                plain &= bytes
+                    .get(value_start..end)
+                    .unwrap_or_default()
+                    .iter()
+                    .fold(true, |all, &b| all & (is_unreserved(b) | (b == b'%')));
+                (Span::Unchecked(offset(value_start), offset(end)), end)
+            } else {
+                let (end, canonical) = scan_component(bytes, value_start, false);
+                (span(value_start, end, canonical, &mut buf), end)
+            };
+            let pair = Pair {
+                key,
+                value,
+                auth: kind,
+            };
+            if let Some(kind) = kind
+                && let Some(slot) = auth.get_mut(kind.index())
+            {
+                if slot.is_some() {
+                    return Err(Error::RepeatedParameter { name: kind.name() });
+                }
+                *slot = Some(value);
+            }
+            pairs.push(pair);
+            at = value_end + 1;
+        }
+        pairs.sort_unstable_by(|a, b| {
+            let get = |span| resolve(query, &buf, span);
+            get(a.key)
+                .cmp(get(b.key))
+                .then_with(|| get(a.value).cmp(get(b.value)))
+        });
+        Ok(Self {
+            method,
+            path,
+            query,
+            plain: plain && buf.is_empty(),
+            buf,
+            pairs,
+            auth,
+        })
+    }
+
+    /// Whether the query has any `X-Amz-*` authentication parameter.
+    pub(crate) fn has_query_authentication(&self) -> bool {
+        self.auth.iter().any(Option::is_some)
+    }
+
+    /// Parses the request a client sends for `url`, and its `Host`.
+    ///
+    /// The URL goes through the presigner's parser ([`Target`]). When the query is plain (every
+    /// byte unreserved or a `%`, `&`, `=`: always so for URLs written by SigV4 signers), the
+    /// parser would leave it as it is, so only the part before `?` is parsed and the long
+    /// query is not scanned twice.
+    pub(crate) fn from_url(
+        method: &'a str,
+        url: &'a str,
+        storage: &'a mut UrlStorage,
+    ) -> Result<(Self, &'a str), Error> {
+        let split = url
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .filter(|&at| url.as_bytes().get(at) == Some(&b'?'))
+            .and_then(|at| Some((url.get(..at)?, url.get(at + 1..)?)));
+        let quick = split.and_then(|(head, query)| {
+            let request = Self::parse(method, "", query).ok()?;
+            request.plain.then_some((head, request))
+        });
+        if let Some((head, mut request)) = quick {
+            let target = Target::parse_with(head, storage)?;
+            request.path = target.path;
+            return Ok((request, target.host));
+        }
+        let target = Target::parse_with(url, storage)?;
+        let request = Self::parse(method, target.path, target.query.unwrap_or_default())?;
+        Ok((request, target.host))
+    }
+
+    fn get(&self, span: Span) -> &str {
+        resolve(self.query, &self.buf, span)
+    }
+
+    /// The value of the session token in canonical form (what is signed), given the expected
+    /// token's canonical encoding if known: borrowed from the URL when it is already in that
+    /// form, re-encoded otherwise.
+    pub(crate) fn canonical_token(&self, expected: Option<&str>) -> Option<Cow<'_, str>> {
+        let raw = self.value(Auth::SecurityToken)?;
+        if expected.is_some_and(|e| constant_time_eq(raw.as_bytes(), e.as_bytes()))
+            || is_canonical(raw)
+        {
+            return Some(Cow::Borrowed(raw));
+        }
+        let mut reencoded = String::with_capacity(raw.len());
+        reencode_query_component(&mut reencoded, raw);
+        Some(Cow::Owned(reencoded))
+    }
+
+    /// The re-encoded value of an authentication parameter (the session token's as written:
+    /// see [`QueryRequest::canonical_token`]).
+    pub(crate) fn value(&self, auth: Auth) -> Option<&str> {
+        let span = self.auth.get(auth.index()).copied().flatten()?;
+        Some(self.get(span))
+    }
+
+    fn required(&self, auth: Auth) -> Result<&str, Error> {
+        self.value(auth)
+            .ok_or_else(|| Error::MissingParameter { name: auth.name() })
+    }
+
+    /// The checked authentication parameters.
+    pub(crate) fn auth(&self) -> Result<AuthParams<'_>, Error> {
+        if self.required(Auth::Algorithm)? != ALGORITHM {
+            return Err(Error::MalformedParameter {
+                name: Auth::Algorithm.name(),
+                reason: "the only algorithm is AWS4-HMAC-SHA256",
+            });
+        }
+        let credential = self.required(Auth::Credential)?;
+        let date = parse_amz_date(self.required(Auth::Date)?)?;
+        let signed_headers = self.required(Auth::SignedHeaders)?;
+        let signature = parse_signature(self.required(Auth::Signature)?)?;
+        let (access_key_id, scope) = parse_credential(credential, &date)?;
+        let expires = self
+            .value(Auth::Expires)
+            .map(|v| parse_expires(v, &scope))
+            .transpose()?;
+        Ok(AuthParams {
+            access_key_id,
+            scope,
+            date,
+            expires,
+            signed_headers,
+            signature,
+        })
+    }
+
+    /// Writes the canonical request through the crate's one canonical writer, with `token` as
+    /// the session token's value, or without the token if `token` is `None`.
+    pub(crate) fn write_canonical<N: AsRef<str>, V: AsRef<str>>(
+        &self,
+        sink: &mut impl crate::sink::Sink,
+        token: Option<&str>,
+        headers: &[(N, V)],
+    ) {
+        self.write_canonical_with_payload(sink, token, headers, EMPTY_PAYLOAD_SHA256);
+    }
+
+    /// [`QueryRequest::write_canonical`] with another payload hash.
+    pub(crate) fn write_canonical_with_payload<N: AsRef<str>, V: AsRef<str>>(
+        &self,
+        sink: &mut impl crate::sink::Sink,
+        token: Option<&str>,
+        headers: &[(N, V)],
+        payload_hash: &str,
+    ) {
+        let query = self.pairs.iter().filter_map(|p| match p.auth {
+            Some(Auth::Signature) => None,
+            Some(Auth::SecurityToken) => Some((self.get(p.key), token?)),
+            _ => Some((self.get(p.key), self.get(p.value))),
+        });
+        write_canonical_request(
+            sink,
+            self.method,
+            self.path,
+            true,
+            query,
+            headers,
+            payload_hash,
+        );
+    }
+}
+
+/// Splits `value` at each `%` followed by `hex` (`"2F"` for `/`): an encoded `/`- or
+/// `;`-separated list. A `%` followed by anything else stays in the piece (and makes it
+/// invalid for the callers, which accept no other escape).
+fn split_escaped<'s>(value: &'s str, hex: &'static str) -> impl Iterator<Item = &'s str> + Clone {
+    let mut rest = Some(value);
+    core::iter::from_fn(move || {
+        let current = rest?;
+        let mut search = 0;
+        // These lists are short: a plain loop beats a search for `%`.
+        let bytes = current.as_bytes();
+        while let Some(at) = bytes
+            .get(search..)
+            .and_then(|tail| tail.iter().position(|&b| b == b'%'))
+        {
+            let at = search + at;
+            if current.get(at + 1..at + 3) == Some(hex) {
+                rest = current.get(at + 3..);
+                return current.get(..at);
+            }
+            search = at + 1;
+        }
+        rest = None;
+        Some(current)
+    })
+}
+
+/// The text of `span`.
+fn resolve<'s>(query: &'s str, buf: &'s str, span: Span) -> &'s str {
+    match span {
+        Span::Query(start, end) | Span::Unchecked(start, end) => {
+            query.get(start as usize..end as usize)
+        }
+        Span::Buf(start, end) => buf.get(start as usize..end as usize),
+    }
+    .unwrap_or_default()
+}
+
+/// Whether re-encoding `component` would leave it unchanged: only unreserved characters, and
+/// `%XX` escapes with uppercase hex digits for bytes outside the unreserved set.
+///
+/// Long session tokens make this the verifier's longest scan, so it runs over 16-byte chunks
+/// with no branch per byte (the compiler turns each chunk's checks into vector compares), and
+/// looks at the bytes one by one only in chunks that have a `%`.
+#[allow(
+    clippy::needless_bitwise_bool,
+    reason = "branch-free on purpose: the compiler vectorizes the scan"
+)]
+fn is_canonical(component: &str) -> bool {
+    const CHUNK: usize = 16;
+    let bytes = component.as_bytes();
+    let escape_ok = |at: usize| match (
+        bytes.get(at + 1).copied().and_then(upper_hex),
+        bytes.get(at + 2).copied().and_then(upper_hex),
+    ) {
+        (Some(h), Some(l)) => !is_unreserved((h << 4) | l),
+        _ => false,
+    };
+    // The last, partial chunk is padded with an unreserved byte so that it takes the same path.
+    let mut chunks = bytes.chunks_exact(CHUNK);
+    let mut last = [b'a'; CHUNK];
+    if let Some(padded) = last.get_mut(..chunks.remainder().len()) {
+        padded.copy_from_slice(chunks.remainder());
+    }
+    let whole = bytes.len() / CHUNK;
+    for (n, chunk) in chunks.by_ref().chain([last.as_slice()]).enumerate() {
+        let allowed = chunk
+            .iter()
+            .fold(true, |all, &b| all & (is_unreserved(b) | (b == b'%')));
+        let any_percent = chunk.iter().fold(false, |any, &b| any | (b == b'%'));
+        if !allowed {
+            return false;
+        }
+        if any_percent
+            && !chunk
+                .iter()
+                .enumerate()
+                .all(|(i, &b)| b != b'%' || escape_ok(n * CHUNK + i))
+        {
+            return false;
+        }
+        if n == whole {
+            break;
+        }
+    }
+    true
+}
+
+/// The classes of bytes in a query, for [`scan_component`].
+const UNRESERVED_BYTE: u8 = 0;
+const PERCENT_BYTE: u8 = 1;
+const AMPERSAND_BYTE: u8 = 2;
+const EQUALS_BYTE: u8 = 3;
+const OTHER_BYTE: u8 = 4;
+
+#[expect(clippy::indexing_slicing, reason = "i < 256, in a const block")]
+static QUERY_CLASS: [u8; 256] = {
+    let mut table = [OTHER_BYTE; 256];
+    let mut i = 0;
+    while i < 256 {
+        #[expect(clippy::cast_possible_truncation, reason = "i < 256")]
+        let byte = i as u8;
+        table[i] = match byte {
+            b'%' => PERCENT_BYTE,
+            b'&' => AMPERSAND_BYTE,
+            b'=' => EQUALS_BYTE,
+            _ if is_unreserved(byte) => UNRESERVED_BYTE,
+            _ => OTHER_BYTE,
+        };
+        i += 1;
+    }
+    table
+};
+
+/// Scans a query component of `bytes` from `from` to the next `&` (for a key, also `=`) or
+/// the end. Returns where it ends and whether it is in canonical form (see
+/// [`is_canonical`]).
+fn scan_component(bytes: &[u8], from: usize, key: bool) -> (usize, bool) {
+    let mut canonical = true;
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        match QUERY_CLASS.get(usize::from(b)).copied() {
+            Some(UNRESERVED_BYTE) => {}
+            Some(PERCENT_BYTE) => {
+                canonical &= match (
+                    bytes.get(i + 1).copied().and_then(upper_hex),
+                    bytes.get(i + 2).copied().and_then(upper_hex),
+                ) {
+                    (Some(h), Some(l)) => !is_unreserved((h << 4) | l),
+                    _ => false,
+                };
+            }
+            Some(AMPERSAND_BYTE) => break,
+            Some(EQUALS_BYTE) if key => break,
+            _ => canonical = false,
+        }
+        i += 1;
+    }
+    (i, canonical)
+}
+
+/// The value of an uppercase hexadecimal digit.
+fn upper_hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The authentication parameters, checked.
+pub(crate) struct AuthParams<'a> {
+    pub(crate) access_key_id: &'a str,
+    pub(crate) scope: Scope,
+    pub(crate) date: AmzDate,
+    pub(crate) expires: Option<u32>,
+    /// As in the URL (encoded: `;` is `%3B`).
+    pub(crate) signed_headers: &'a str,
+    pub(crate) signature: [u8; 32],
+}
+
+/// The headers of the request being verified.
+pub(crate) enum Headers<'a> {
+    /// Only the `Host` of a URL.
+    Host(&'a str),
+    /// The headers of a received request.
+    List(&'a [(&'a str, &'a str)]),
+}
+
+impl<'a> Headers<'a> {
+    /// The canonical headers for `signed_headers` (the encoded `X-Amz-SignedHeaders`):
+    /// lowercase names, sorted, with their normalized values.
+    pub(crate) fn canonical(
+        &self,
+        signed_headers: &'a str,
+    ) -> Result<CanonicalHeaders<'a, 'a>, Error> {
+        self.canonical_names(split_escaped(signed_headers, "3B"), "X-Amz-SignedHeaders")
+    }
+
+    /// [`Headers::canonical`] for the header names `names`, from the field `field`.
+    pub(crate) fn canonical_names<'s>(
+        &self,
+        names: impl Iterator<Item = &'s str> + Clone,
+        field: &'static str,
+    ) -> Result<CanonicalHeaders<'s, 'a>, Error> {
+        let mut previous: Option<&str> = None;
+        let mut has_host = false;
+        for name in names.clone() {
+            if name.is_empty()
+                || !is_token(name)
+                || name.bytes().any(|b| b.is_ascii_uppercase() || b == b'%')
+            {
+                return Err(Error::MalformedParameter {
+                    name: field,
+                    reason: "expected lowercase header names separated by ';', such as host",
+                });
+            }
+            if previous.is_some_and(|last| last >= name) {
+                return Err(Error::MalformedParameter {
+                    name: field,
+                    reason: "the header names must be sorted and listed once each",
+                });
+            }
+            previous = Some(name);
+            has_host |= name == "host";
+        }
+        if !has_host {
+            return Err(Error::MalformedParameter {
+                name: field,
+                reason: "the host header must be signed",
+            });
+        }
+        let value = |name: &'s str| {
+            match self {
+                Self::Host(host) if name == "host" => Some(Cow::Borrowed(*host)),
+                Self::Host(_) => None,
+                Self::List(list) => joined_header(list, name),
+            }
+            .ok_or_else(|| Error::MissingHeader {
+                name: name.to_owned(),
+            })
+        };
+        let mut rest = names.clone().skip(1);
+        if rest.next().is_none() {
+            // Only `host`, as in every browser's presigned URL: nothing to allocate.
+            return Ok(CanonicalHeaders::One([("host", value("host")?)]));
+        }
+        let mut out = Vec::with_capacity(4);
+        for name in names {
+            out.push((name, value(name)?));
+        }
+        Ok(CanonicalHeaders::Many(out))
+    }
+}
+
+/// Canonical headers: lowercase names, sorted, with their values.
+pub(crate) enum CanonicalHeaders<'s, 'a> {
+    One([(&'s str, Cow<'a, str>); 1]),
+    Many(Vec<(&'s str, Cow<'a, str>)>),
+}
+
+impl fmt::Debug for CanonicalHeaders<'_, '_> {
+    /// The names only: a signed `x-amz-security-token` is a secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.iter().map(|(name, _)| name))
+            .finish()
+    }
+}
+
+impl<'s, 'a> core::ops::Deref for CanonicalHeaders<'s, 'a> {
+    type Target = [(&'s str, Cow<'a, str>)];
+
+    fn deref(&self) -> &Self::Target {
+        match self {
+            Self::One(one) => one,
+            Self::Many(many) => many,
+        }
+    }
+}
+
+/// The values of header `name` in `list`, normalized and joined with `,`.
+fn joined_header<'a>(list: &[(&str, &'a str)], name: &str) -> Option<Cow<'a, str>> {
+    let mut values = list
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| *v);
+    let first = values.next()?;
+    let mut rest = values.peekable();
+    if rest.peek().is_none() && !first.bytes().any(|b| b.is_ascii_whitespace()) {
+        return Some(Cow::Borrowed(first));
+    }
+    let mut joined = normalize_header_value(first);
+    for value in rest {
+        joined.push(',');
+        joined.push_str(&normalize_header_value(value));
+    }
+    Some(Cow::Owned(joined))
+}
+
+/// Parses `YYYYMMDD'T'HHMMSS'Z'`.
+pub(crate) fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
+    let err = || Error::MalformedParameter {
+        name: Auth::Date.name(),
+        reason: "expected a UTC time as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
+    };
+    let bytes = value.as_bytes();
+    if bytes.len() != 16 || bytes.get(8) != Some(&b'T') || bytes.get(15) != Some(&b'Z') {
+        return Err(err());
+    }
+    let number = |from: usize, to: usize| -> Option<u16> {
+        let digits = value.get(from..to)?;
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok()
+    };
+    let parsed = (|| {
+        let year = i32::from(number(0, 4)?);
+        let month = Month::try_from(u8::try_from(number(4, 6)?).ok()?).ok()?;
+        let day = u8::try_from(number(6, 8)?).ok()?;
+        let hour = u8::try_from(number(9, 11)?).ok()?;
+        let minute = u8::try_from(number(11, 13)?).ok()?;
+        let second = u8::try_from(number(13, 15)?).ok()?;
+        let date = Date::from_calendar_date(year, month, day).ok()?;
+        let time = Time::from_hms(hour, minute, second).ok()?;
+        AmzDate::new(PrimitiveDateTime::new(date, time).assume_utc()).ok()
+    })();
+    parsed.filter(|d| d.date_time() == value).ok_or_else(err)
+}
+
+/// Parses 64 lowercase hex digits.
+pub(crate) fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
+    let err = || Error::MalformedParameter {
+        name: Auth::Signature.name(),
+        reason: "expected 64 lowercase hexadecimal digits",
+    };
+    let bytes = value.as_bytes();
+    if bytes.len() != 64 {
+        return Err(err());
+    }
+    let nibble = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; 32];
+    for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        let (Some(&hi), Some(&lo)) = (pair.first(), pair.get(1)) else {
+            return Err(err());
+        };
+        match (nibble(hi), nibble(lo)) {
+            (Some(h), Some(l)) => *byte = (h << 4) | l,
+            _ => return Err(err()),
+        }
+    }
+    Ok(out)
+}
+
+/// Parses the encoded `X-Amz-Credential` (`/` appears as `%2F`).
+fn parse_credential<'a>(value: &'a str, date: &AmzDate) -> Result<(&'a str, Scope), Error> {
+    parse_credential_parts(split_escaped(value, "2F"), date)
+}
+
+/// Checks the parts of a credential, `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`.
+pub(crate) fn parse_credential_parts<'a>(
+    mut parts: impl Iterator<Item = &'a str>,
+    date: &AmzDate,
+) -> Result<(&'a str, Scope), Error> {
+    let malformed = |reason| Error::MalformedCredential { reason };
+    let (Some(access_key_id), Some(day), Some(region), Some(service), Some(terminator), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(malformed("it does not have five parts separated by '/'"));
+    };
+    if access_key_id.is_empty()
+        || access_key_id.len() > 128
+        || !access_key_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(malformed(
+            "the access key id is not 1 to 128 ASCII letters, digits or underscores",
+        ));
+    }
+    if day != date.date() {
+        return Err(malformed("its date is not the date of X-Amz-Date"));
+    }
+    let scope = Scope::new(region, service)
+        .map_err(|_| malformed("the region or service is not a valid AWS name"))?;
+    if terminator != "aws4_request" {
+        return Err(malformed("it does not end with aws4_request"));
+    }
+    Ok((access_key_id, scope))
+}
+
+/// Parses `X-Amz-Expires`: whole seconds from 1 to the service's limit.
+fn parse_expires(value: &str, scope: &Scope) -> Result<u32, Error> {
+    if value.is_empty() || value.len() > 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::MalformedParameter {
+            name: Auth::Expires.name(),
+            reason: "expected a whole number of seconds, such as 300",
+        });
+    }
+    let seconds: u64 = value.parse().unwrap_or(u64::MAX);
+    let max = Rules::of(scope.service()).max_expires;
+    match u32::try_from(seconds) {
+        Ok(s) if (1..=max).contains(&s) => Ok(s),
+        _ => Err(Error::ExpiresOutOfRange {
+            seconds,
+            max,
+            service: scope.service().to_owned(),
+        }),
+    }
+}
+
+/// Checks the URL's session token against the credentials' token, both encoded (the URL's is
+/// re-encoded, so both are in canonical form and equal exactly when the tokens are).
+fn check_token(given: Option<&str>, expected: Option<&str>) -> Result<(), Error> {
+    match (given, expected) {
+        (None, None) => Ok(()),
+        (None, Some(_)) => Err(Error::SessionTokenMismatch {
+            reason: "the URL has no X-Amz-Security-Token, but the access key is temporary and \
+                     needs its session token",
+        }),
+        (Some(_), None) => Err(Error::SessionTokenMismatch {
+            reason: "the URL has an X-Amz-Security-Token, but the access key is long-term and \
+                     has none",
+        }),
+        (Some(given), Some(expected)) => {
+            if constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+                Ok(())
+            } else {
+                Err(Error::SessionTokenMismatch {
+                    reason: "X-Amz-Security-Token is not the access key's session token",
+                })
+            }
+        }
+    }
+}
+
+/// Compares two byte strings in time that depends on their lengths only.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    core::hint::black_box(difference) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amz_dates() {
+        assert_eq!(
+            parse_amz_date("20200131T100233Z").unwrap().date_time(),
+            "20200131T100233Z"
+        );
+        for bad in [
+            "",
+            "20200131T100233",
+            "20200131 100233Z",
+            "2020-01-31T10:02:33Z",
+            "20200231T100233Z",
+            "20201301T100233Z",
+            "20200131T240000Z",
+            "20200131T100260Z",
+            "19691231T235959Z",
+            "2020013lT100233Z",
+            "+2020131T100233Z",
+        ] {
+            assert!(
+                matches!(
+                    parse_amz_date(bad),
+                    Err(Error::MalformedParameter {
+                        name: "X-Amz-Date",
+                        ..
+                    })
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn signatures() {
+        let hex = "4fc3689a4477c18d6e19bf81d8f3b724b02886cd4ac45891af93dce35469328b";
+        let bytes = parse_signature(hex).unwrap();
+        assert_eq!(bytes[0], 0x4f);
+        assert_eq!(bytes[31], 0x8b);
+        for bad in [
+            &hex[1..],
+            &hex.to_ascii_uppercase(),
+            &format!("{hex}0"),
+            &hex.replacen('4', "g", 1),
+            "",
+        ] {
+            assert!(parse_signature(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn credentials() {
+        let date = parse_amz_date("20200131T100233Z").unwrap();
+        let (akid, scope) = parse_credential(
+            "AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request",
+            &date,
+        )
+        .unwrap();
+        assert_eq!(akid, "AKIDEXAMPLE");
+        assert_eq!(scope, Scope::new("us-east-1", "execute-api").unwrap());
+        for bad in [
+            "AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api",
+            "AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request%2F",
+            "AKIDEXAMPLE%2F20200130%2Fus-east-1%2Fexecute-api%2Faws4_request",
+            "AKIDEXAMPLE%2F20200131%2FUS-EAST-1%2Fexecute-api%2Faws4_request",
+            "AKIDEXAMPLE%2F20200131%2Fus-east-1%2F%2Faws4_request",
+            "AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws5_request",
+            "%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request",
+            "AKID%20X%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request",
+            "AKIDEXAMPLE/20200131/us-east-1/execute-api/aws4_request",
+        ] {
+            assert!(
+                matches!(
+                    parse_credential(bad, &date),
+                    Err(Error::MalformedCredential { .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn expiry_limits_follow_the_service() {
+        let api = Scope::new("us-east-1", "execute-api").unwrap();
+        let transcribe = Scope::new("us-east-1", "transcribe").unwrap();
+        assert_eq!(parse_expires("604800", &api).unwrap(), 604_800);
+        assert_eq!(parse_expires("300", &transcribe).unwrap(), 300);
+        assert!(matches!(
+            parse_expires("301", &transcribe),
+            Err(Error::ExpiresOutOfRange { max: 300, .. })
+        ));
+        for bad in ["0", "604801", "99999999999999999999"] {
+            assert!(
+                matches!(
+                    parse_expires(bad, &api),
+                    Err(Error::ExpiresOutOfRange { .. } | Error::MalformedParameter { .. })
+                ),
+                "{bad}"
+            );
+        }
+        for bad in ["", "-1", "30.5", "%33", " 1"] {
+            assert!(matches!(
+                parse_expires(bad, &api),
+                Err(Error::MalformedParameter { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn token_comparison() {
+        assert!(constant_time_eq(b"", b""));
+        assert!(constant_time_eq(b"a%2Bb", b"a%2Bb"));
+        assert!(!constant_time_eq(b"a%2Bb", b"a%2Bc"));
+        assert!(!constant_time_eq(b"token", b"token2"));
+        assert!(check_token(None, None).is_ok());
+        assert!(check_token(Some("a%2Bb"), Some("a%2Bb")).is_ok());
+        for (given, expected) in [(None, Some("t")), (Some("t"), None), (Some("t"), Some("u"))] {
+            assert!(matches!(
+                check_token(given, expected),
+                Err(Error::SessionTokenMismatch { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn escaped_lists_split_like_decoded_ones() {
+        let split = |v| split_escaped(v, "2F").collect::<Vec<_>>();
+        assert_eq!(split("a%2Fb%2F%2Fc"), ["a", "b", "", "c"]);
+        assert_eq!(split(""), [""]);
+        assert_eq!(split("%2F"), ["", ""]);
+        assert_eq!(split("a%2fb%3Bc%2"), ["a%2fb%3Bc%2"]);
+        assert_eq!(split("a%%2Fb"), ["a%", "b"]);
+    }
+
+    #[test]
+    fn auth_parameters_are_found_case_insensitively() {
+        assert_eq!(Auth::find("X-Amz-Date"), Some(Auth::Date));
+        assert_eq!(
+            Auth::find("x-amz-security-token"),
+            Some(Auth::SecurityToken)
+        );
+        assert_eq!(Auth::find("X-Amz-Signature"), Some(Auth::Signature));
+        for other in [
+            "X-Amz-Dat",
+            "X-Amz-Dates",
+            "room",
+            "",
+            "X-Amz-Target",
+            "Y-Amz-Date",
+        ] {
+            assert_eq!(Auth::find(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn canonical_components_are_recognized() {
+        let long = "A".repeat(100);
+        let escapes = "%2B".repeat(40);
+        let mixed = format!("{long}%2F{long}%3D%3D");
+        let tail = format!("{}%", "a".repeat(31));
+        for yes in [
+            "",
+            "abc-._~XYZ019",
+            "a%2Bb",
+            "%E1%88%B4",
+            "%25",
+            &long,
+            &escapes,
+            &mixed,
+        ] {
+            assert!(is_canonical(yes), "{yes}");
+        }
+        let late = format!("{}+", "a".repeat(64));
+        let split_escape = format!("{}%2b", "a".repeat(30));
+        for no in [
+            "a+b",
+            "a b",
+            "%2b",
+            "%41",
+            "%7E",
+            "%",
+            "%2",
+            "%zz",
+            "a/b",
+            "é",
+            &late,
+            &tail,
+            &split_escape,
+        ] {
+            assert!(!is_canonical(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn canonical_means_reencoding_changes_nothing() {
+        // A small deterministic generator over the pieces that matter: unreserved characters,
+        // canonical escapes, and escapes or characters that re-encoding changes.
+        const PIECES: &[&str] = &[
+            "a", "Z", "0", "-", "~", "%2B", "%E1", "%3D", "%2b", "%41", "%7E", "%", "%2", "+", " ",
+            "/",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1_000_003).unwrap()
+        };
+        let mut canonical = 0;
+        for _ in 0..20_000 {
+            let len = next() % 60;
+            // Mostly unreserved runs, so that long canonical strings occur too.
+            let text: String = (0..len)
+                .map(|_| {
+                    let r = next();
+                    if r % 8 == 0 {
+                        PIECES[r / 8 % PIECES.len()]
+                    } else {
+                        PIECES[r % 5]
+                    }
+                })
+                .collect();
+            let mut reencoded = String::new();
+            reencode_query_component(&mut reencoded, &text);
+            assert_eq!(is_canonical(&text), reencoded == text, "{text:?}");
+            canonical += usize::from(reencoded == text);
+        }
+        assert!((2_000..18_000).contains(&canonical), "{canonical}");
+    }
+
+    /// The canonical request and host of `url` through [`QueryRequest::from_url`], and
+    /// through the full parse of the whole URL.
+    /// A canonical request and its host, as text.
+    type Parsed = Option<(String, String)>;
+
+    fn both_parses(url: &str) -> (Parsed, Parsed) {
+        let show = |request: &QueryRequest<'_>, host: &str| {
+            let mut text = String::new();
+            let token = request.canonical_token(None);
+            request.write_canonical(&mut text, token.as_deref(), &[("host", host)]);
+            (text, host.to_owned())
+        };
+        let mut storage = None;
+        let quick = QueryRequest::from_url("GET", url, &mut storage)
+            .ok()
+            .map(|(r, h)| show(&r, h));
+        let mut storage = None;
+        let full = Target::parse_with(url, &mut storage).ok().and_then(|t| {
+            let r = QueryRequest::parse("GET", t.path, t.query.unwrap_or_default()).ok()?;
+            Some(show(&r, t.host))
+        });
+        (quick, full)
+    }
+
+    #[test]
+    fn the_query_shortcut_agrees_with_the_full_parse() {
+        for url in [
+            "wss://h.example/dev?a=1&b=%2F&X-Amz-Security-Token=ab%2Bc",
+            "wss://H.EXAMPLE:443/a/./b/../c?x=%7E&y=a+b",
+            "wss://h.example/dev#frag?a=1",
+            "wss://h.example/dev?a=1#frag",
+            "wss://h.example/dev?a=1\t2",
+            "wss://h.example/dev?a=1\n&b=2",
+            "wss://h.example/dev?a=\u{e9}&b=\"q\"",
+            "wss://h.example/dev?a=1 ",
+            " wss://h.example/dev?a=1",
+            "wss://h.example/dev?X-Amz-Security-Token=a\tb",
+            "wss://h.example/dev?X-Amz-Security-Token=a%2fb",
+            "wss://h.example/dev?X-Amz-Security-Token=a b",
+            "wss://user:pw@h.example:8443/dev?a=1",
+            "wss://h.example?a=1",
+            "wss://h.example/dev?",
+            "wss://h.example/dev??a=1",
+            "wss://h.example/d%20v?a=%41",
+            "ws://[::1]:8080/x?k=2&k=1&flag",
+            "wss://h.example/dev?a=1&&b=2&=3",
+            "wss://h.example/dev/%3F?a=1",
+        ] {
+            let (quick, full) = both_parses(url);
+            assert!(full.is_some(), "{url}");
+            assert_eq!(quick, full, "{url:?}");
+        }
+    }
+
+    #[test]
+    fn the_one_pass_split_agrees_with_split_query() {
+        const PIECES: &[&str] = &[
+            "a", "b", "=", "&", "&&", "%2B", "%2b", "%41", "%", "+", " ", "\u{e9}", "~", "=&",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1_000_003).unwrap()
+        };
+        for _ in 0..5_000 {
+            let len = next() % 12;
+            let query: String = (0..len).map(|_| PIECES[next() % PIECES.len()]).collect();
+            let request = QueryRequest::parse("GET", "/", &query).unwrap();
+            let got: Vec<(&str, &str)> = request
+                .pairs
+                .iter()
+                .map(|p| (request.get(p.key), request.get(p.value)))
+                .collect();
+            let mut want: Vec<(String, String)> = crate::canonical::split_query(&query)
+                .map(|(k, v)| {
+                    let (mut key, mut value) = (String::new(), String::new());
+                    reencode_query_component(&mut key, k);
+                    reencode_query_component(&mut value, v);
+                    (key, value)
+                })
+                .collect();
+            want.sort();
+            let want: Vec<(&str, &str)> =
+                want.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            assert_eq!(got, want, "{query:?}");
+        }
+    }
+
+    #[test]
+    fn borrowed_and_reencoded_components_sort_together() {
+        let request = QueryRequest::parse("GET", "/", "b=%7E&a=x+y&c=%2F&a=%20").unwrap();
+        let pairs: Vec<(&str, &str)> = request
+            .pairs
+            .iter()
+            .map(|p| (request.get(p.key), request.get(p.value)))
+            .collect();
+        assert_eq!(
+            pairs,
+            [("a", "%20"), ("a", "x%2By"), ("b", "~"), ("c", "%2F")]
+        );
+    }
+
+    #[test]
+    fn signed_header_lists() {
+        let host = Headers::Host("h.example");
+        assert_eq!(host.canonical("host").unwrap().len(), 1);
+        for (list, want_missing) in [
+            ("content-type%3Bhost", true),
+            ("host%3Bhost", false),
+            ("x%3Bhost", false),
+            ("Host", false),
+            ("", false),
+            ("content-type", false),
+            ("host%3B", false),
+        ] {
+            let err = host.canonical(list).unwrap_err();
+            if want_missing {
+                assert!(matches!(err, Error::MissingHeader { .. }), "{list}: {err}");
+            } else {
+                assert!(
+                    matches!(err, Error::MalformedParameter { .. }),
+                    "{list}: {err}"
+                );
+            }
+        }
+        let received = [
+            ("Host", "h.example"),
+            ("X-Multi", " a  b "),
+            ("x-multi", "c"),
+        ];
+        let list = Headers::List(&received);
+        let headers = list.canonical("host%3Bx-multi").unwrap();
+        assert_eq!(headers[0].1, "h.example");
+        assert_eq!(headers[1].1, "a b,c");
+    }
+}
