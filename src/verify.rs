@@ -250,15 +250,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         headers: &[(&str, &str)],
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
-        if !request_target.starts_with('/') {
-            return Err(Error::InvalidUrl {
-                reason: "the request target must start with '/' (origin form)".to_owned(),
-            });
-        }
-        let (path, query) = request_target
-            .split_once('?')
-            .unwrap_or((request_target, ""));
-        let request = QueryRequest::parse(method, path, query)?;
+        let request = QueryRequest::parse_target(method, request_target)?;
         self.verify(&request, &Headers::List(headers), now)
     }
 
@@ -596,6 +588,19 @@ pub(crate) struct QueryRequest<'a> {
 }
 
 impl<'a> QueryRequest<'a> {
+    /// Parses a request target in origin form (`/path?query`), as a server receives it.
+    pub(crate) fn parse_target(method: &'a str, request_target: &'a str) -> Result<Self, Error> {
+        if !request_target.starts_with('/') {
+            return Err(Error::InvalidUrl {
+                reason: "the request target must start with '/' (origin form)".to_owned(),
+            });
+        }
+        let (path, query) = request_target
+            .split_once('?')
+            .unwrap_or((request_target, ""));
+        Self::parse(method, path, query)
+    }
+
     /// Splits and re-encodes `query`, finding the authentication parameters.
     #[allow(
         clippy::needless_bitwise_bool,

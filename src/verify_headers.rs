@@ -73,15 +73,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         body: &[u8],
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
-        if !request_target.starts_with('/') {
-            return Err(Error::InvalidUrl {
-                reason: "the request target must start with '/' (origin form)".to_owned(),
-            });
-        }
-        let (path, query) = request_target
-            .split_once('?')
-            .unwrap_or((request_target, ""));
-        let request = QueryRequest::parse(method, path, query)?;
+        let request = QueryRequest::parse_target(method, request_target)?;
         if request.has_query_authentication() {
             return Err(Error::MixedAuthentication);
         }
