@@ -113,11 +113,11 @@ impl<'a> Target<'a> {
     fn parse_serialized(input: &'a str) -> Option<Self> {
         let (scheme_name, rest) = input.split_once("://")?;
         let scheme = Scheme::from_name(scheme_name)?;
-        // The parser drops tabs and newlines anywhere, and trims C0 controls and spaces.
-        if input
-            .bytes()
-            .any(|b| b <= b' ' || b == 0x7f || !b.is_ascii())
-        {
+        // The parser drops tabs and newlines anywhere, trims C0 controls and spaces, and
+        // percent-encodes `"`, `'`, `<` and `>` in a query (the path check refuses them too).
+        if input.bytes().any(|b| {
+            b <= b' ' || b == 0x7f || !b.is_ascii() || matches!(b, b'"' | b'\'' | b'<' | b'>')
+        }) {
             return None;
         }
         let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
@@ -353,5 +353,99 @@ mod tests {
             parse_url("wss://h.example:99999/").unwrap_err(),
             Error::InvalidUrl { .. }
         ));
+    }
+}
+
+/// The fast path against the parser, on URLs that are mostly in serialized form already (the
+/// parser's own output) so that the fast path is taken often; the test checks that it is.
+#[cfg(test)]
+mod fast_path_property {
+    use core::cell::Cell;
+
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    use super::*;
+
+    fn input() -> impl Strategy<Value = String> {
+        let scheme = prop::sample::select(&["wss", "ws", "https", "http", "WSS"][..]);
+        let host = prop_oneof![
+            4 => "([a-z0-9-]{1,8}\\.){0,3}[a-z][a-z0-9-]{0,5}",
+            1 => "[a-zA-Z0-9.-]{1,12}",
+            1 => prop::sample::select(&[
+                "127.0.0.1", "1.2.3", "[::1]", "xn--bcher-kva.example", "bücher.example",
+                "a.b.c.1", "a.b.0x1", "h.example.", "_a.example", "a_b.example",
+            ][..]).prop_map(String::from),
+        ];
+        let port = prop_oneof![
+            4 => Just(String::new()),
+            1 => prop::sample::select(&[":", ":0", ":80", ":443", ":8443", ":08443", ":65535", ":65536", ":99999"][..])
+                .prop_map(String::from),
+            1 => (0u32..70_000).prop_map(|p| format!(":{p}")),
+        ];
+        let segment = prop_oneof![
+            4 => "[a-zA-Z0-9._~!$&()*+,;=:@-]{0,6}",
+            1 => prop::sample::select(&[
+                "'", ".", "..", "%2e", "%2E", ".%2e", "%2e.", "%41", "%zz", "%", "%4", "a b", "é",
+                "[x]", "^", "|", "\\", "\"", "{}", "`", "<>", "%2F", "%25", "%2E%2E",
+            ][..]).prop_map(String::from),
+        ];
+        let path = prop::collection::vec(segment, 0..5).prop_map(|s| {
+            if s.is_empty() {
+                String::new()
+            } else {
+                format!("/{}", s.join("/"))
+            }
+        });
+        let query = prop_oneof![
+            1 => Just(String::new()),
+            3 => "\\?[a-zA-Z0-9._~!$&()*+,;=:@/?%-]{0,12}",
+            1 => "\\?[ -~]{0,12}",
+        ];
+        let fragment = prop_oneof![3 => Just(String::new()), 1 => "#[ -~]{0,6}"];
+        let userinfo = prop_oneof![6 => Just(""), 1 => Just("user@"), 1 => Just("@")];
+        (scheme, userinfo, host, port, path, query, fragment).prop_map(
+            |(scheme, userinfo, host, port, path, query, fragment)| {
+                format!("{scheme}://{userinfo}{host}{port}{path}{query}{fragment}")
+            },
+        )
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_parser_wherever_it_applies() {
+        let taken = Cell::new(0u32);
+        let mut runner = TestRunner::new(Config {
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let cases = runner.config().cases;
+        runner
+            .run(&input(), |raw| {
+                // The parser's serialization of the input, when it has one, is the form the
+                // fast path is for; try both.
+                let serialized = Url::parse(&raw).map(String::from).ok();
+                for input in core::iter::once(&raw).chain(serialized.as_ref()) {
+                    let Some(fast) = Target::parse_serialized(input) else {
+                        continue;
+                    };
+                    taken.set(taken.get() + 1);
+                    let url = Url::parse(input).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    let slow =
+                        Target::from_url(&url).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    prop_assert_eq!(fast.scheme, slow.scheme, "{}", input);
+                    prop_assert_eq!(fast.authority, slow.authority, "{}", input);
+                    prop_assert_eq!(fast.host, slow.host, "{}", input);
+                    prop_assert_eq!(fast.path, slow.path, "{}", input);
+                    prop_assert_eq!(fast.query, slow.query, "{}", input);
+                }
+                Ok(())
+            })
+            .unwrap();
+        // The property is only worth something if the fast path is actually taken.
+        assert!(
+            taken.get() >= cases / 2,
+            "fast path taken {} times",
+            taken.get()
+        );
     }
 }
