@@ -170,6 +170,9 @@ impl fmt::Display for RedactedUrl<'_> {
 ///   path percent-encoded, `.`/`..` segments resolved; the fragment is dropped (it is never
 ///   sent, and a browser's `WebSocket` refuses a URL that has one); userinfo stays in the URL
 ///   but is never part of the signed `Host`;
+/// - `[`, `]`, `^` and `|` in the path are percent-encoded too: some clients send them as
+///   they are and others encode them, so the URL carries them encoded, which every client
+///   sends unchanged;
 /// - the signed `Host` is the lowercase host plus `:port` when the port is not the default;
 /// - the canonical path is the path as sent, normalized (`//` collapsed) and percent-encoded
 ///   once more: `/@connections/abc%3D` signs as `/%40connections/abc%253D`;

@@ -4,7 +4,8 @@
 //! they lowercase the host, drop a default port, percent-encode spaces and non-ASCII
 //! characters, resolve `.` and `..` segments and strip the fragment. The signature must cover
 //! the request *as sent*, so every URL goes through the same parser (`url`, which implements
-//! that standard) and the presigned URL is built from its serialization.
+//! that standard) and the presigned URL is built from its serialization, with `[`, `]`, `^`
+//! and `|` in the path encoded as well (clients disagree about those).
 //!
 //! URLs that are already in serialized form (lowercase `ws`/`wss`/`http`/`https` scheme,
 //! lowercase DNS host, optional non-default port, a path and query that the parser would leave
@@ -169,7 +170,7 @@ impl OwnedTarget {
 }
 
 fn parse_url(input: &str) -> Result<Url, Error> {
-    let url = Url::parse(input).map_err(|e| match e {
+    let mut url = Url::parse(input).map_err(|e| match e {
         url::ParseError::RelativeUrlWithoutBase => Error::RelativeUrl,
         url::ParseError::EmptyHost => Error::MissingHost,
         other => Error::InvalidUrl {
@@ -181,7 +182,33 @@ fn parse_url(input: &str) -> Result<Url, Error> {
             scheme: url.scheme().chars().take(32).collect(),
         });
     }
+    encode_ambiguous_path_chars(&mut url);
     Ok(url)
+}
+
+/// Whether clients disagree about sending `byte` raw in a path: the WHATWG parser (and so the
+/// `url` crate) leaves `[`, `]`, `^` and `|` as they are, but they are not allowed in an RFC
+/// 3986 path, the current WHATWG standard encodes `^`, and strict clients encode all four.
+fn is_ambiguous_in_path(byte: u8) -> bool {
+    matches!(byte, b'[' | b']' | b'^' | b'|')
+}
+
+/// Percent-encodes `[`, `]`, `^` and `|` in the path, so that every client sends the path
+/// exactly as it is signed. (Any client leaves `%5B` as it is; the server decodes it to `[`.)
+fn encode_ambiguous_path_chars(url: &mut Url) {
+    if !url.path().bytes().any(is_ambiguous_in_path) {
+        return;
+    }
+    let mut path = String::with_capacity(url.path().len() + 8);
+    for c in url.path().chars() {
+        match u8::try_from(c) {
+            Ok(b) if is_ambiguous_in_path(b) => {
+                path.push_str(percent_encoding::percent_encode_byte(b));
+            }
+            _ => path.push(c),
+        }
+    }
+    url.set_path(&path);
 }
 
 /// A lowercase ASCII DNS name that the WHATWG host parser returns unchanged: labels of
@@ -334,6 +361,14 @@ mod tests {
     }
 
     #[test]
+    fn characters_clients_disagree_about_are_encoded_in_the_path() {
+        let (_, _, _, path, query) = slow("wss://h.example/a[b]^c|d/%5E?x=[^|]").unwrap();
+        assert_eq!(path, "/a%5Bb%5D%5Ec%7Cd/%5E");
+        // The query is decoded and encoded again by the signer anyway.
+        assert_eq!(query.as_deref(), Some("x=[^|]"));
+    }
+
+    #[test]
     fn errors() {
         assert_eq!(parse_url("/dev?x").unwrap_err(), Error::RelativeUrl);
         assert_eq!(parse_url("wss://").unwrap_err(), Error::MissingHost);
@@ -437,6 +472,10 @@ mod fast_path_property {
                     prop_assert_eq!(fast.host, slow.host, "{}", input);
                     prop_assert_eq!(fast.path, slow.path, "{}", input);
                     prop_assert_eq!(fast.query, slow.query, "{}", input);
+                    // And the input needs no fix-up of `[ ] ^ |` (the fast path declines those).
+                    let mut fixed = url.clone();
+                    encode_ambiguous_path_chars(&mut fixed);
+                    prop_assert_eq!(fixed.path(), fast.path, "{}", input);
                 }
                 Ok(())
             })
