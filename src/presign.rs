@@ -100,6 +100,25 @@ impl PresignedUrl {
     }
 
     /// The URL with the signature and session token replaced by `<redacted>`, for logs.
+    ///
+    /// ```
+    /// use sigv4_wss::{Credentials, Scope, presign_url};
+    /// use std::time::Duration;
+    /// use time::macros::datetime;
+    ///
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Some("TOKEN"))?;
+    /// let url = presign_url(
+    ///     "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev",
+    ///     &creds,
+    ///     &Scope::new("us-east-1", "execute-api")?,
+    ///     datetime!(2020-01-31 10:02:33 UTC),
+    ///     Duration::from_secs(300),
+    /// )?;
+    /// let shown = format!("{} {:?}", url.redacted(), url.redacted());
+    /// assert!(shown.contains("X-Amz-Signature=<redacted>&X-Amz-Security-Token=<redacted>"));
+    /// assert!(!shown.contains("TOKEN"));
+    /// # Ok::<(), sigv4_wss::Error>(())
+    /// ```
     #[must_use]
     pub fn redacted(&self) -> RedactedUrl<'_> {
         RedactedUrl(&self.0)
@@ -125,9 +144,15 @@ impl fmt::Debug for PresignedUrl {
 }
 
 /// A URL shown with the values of `X-Amz-Signature` and `X-Amz-Security-Token` replaced by
-/// `<redacted>`.
-#[derive(Clone, Copy, Debug)]
+/// `<redacted>`, by `Display` and `Debug` alike.
+#[derive(Clone, Copy)]
 pub struct RedactedUrl<'a>(&'a str);
+
+impl fmt::Debug for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RedactedUrl({self})")
+    }
+}
 
 impl fmt::Display for RedactedUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
