@@ -11,6 +11,7 @@ use std::sync::{Mutex, PoisonError};
 
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
+use zeroize::Zeroize as _;
 
 use crate::amz_date::AmzDate;
 use crate::canonical::{
@@ -21,7 +22,7 @@ use crate::encode::{Keep, encode_into, encoded_len, reencode_query_component};
 use crate::error::Error;
 use crate::scope::{CredentialScope, Scope};
 use crate::service::Rules;
-use crate::signing_key::{HmacSha256, Signature, SigningKey};
+use crate::signing_key::{HmacSha256, Signature, SigningKey, keyed};
 use crate::string_to_sign::{ALGORITHM, StringToSign};
 use crate::target::{Target, UrlStorage};
 
@@ -431,6 +432,24 @@ impl Presigner {
             mac: mac.clone(),
         });
         mac
+    }
+}
+
+impl Drop for Presigner {
+    /// Zeroizes the encoded session token, and overwrites the cached HMAC state, which signs
+    /// like the signing key it was keyed with.
+    ///
+    /// The `hmac` crate offers no zeroization without its `zeroize` feature, which would wipe
+    /// every HMAC and SHA-256 state the warm path drops (a measurable cost per presign); so
+    /// the state is replaced in place by one keyed with nothing, and `black_box` keeps that
+    /// store from being optimized away (best effort, unlike `zeroize`'s volatile writes).
+    fn drop(&mut self) {
+        self.encoded_token.zeroize();
+        let cache = self.key.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Some(cached) = cache {
+            cached.mac = keyed(&[]);
+            core::hint::black_box(&cached.mac);
+        }
     }
 }
 
