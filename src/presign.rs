@@ -229,6 +229,32 @@ impl fmt::Display for RedactedUrl<'_> {
 /// # Ok::<(), sigv4_wss::Error>(())
 /// ```
 ///
+/// In the browser (`wasm32-unknown-unknown`) the standard library has no clock, so
+/// `OffsetDateTime::now_utc()` panics there unless the `time` crate's `wasm-bindgen` feature
+/// is on. Either turn it on, or take the time from JavaScript yourself, for example
+/// `Date.now()` (milliseconds since 1970, from `js_sys::Date::now()` or an argument of your
+/// `wasm-bindgen` function):
+///
+/// ```
+/// use sigv4_wss::{Credentials, Scope, presign_url};
+/// use std::time::Duration;
+/// use time::OffsetDateTime;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let date_now: f64 = 1_580_464_953_000.0; // what JavaScript's Date.now() returned
+/// let time = OffsetDateTime::from_unix_timestamp((date_now / 1000.0).floor() as i64)?;
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+/// let scope = Scope::new("us-east-1", "execute-api")?;
+/// let url = "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev?room=lobby";
+/// let presigned = presign_url(url, &creds, &scope, time, Duration::from_secs(300))?;
+/// // The same URL as for datetime!(2020-01-31 10:02:33 UTC) above.
+/// assert!(presigned.as_str().contains("X-Amz-Date=20200131T100233Z&"));
+/// assert!(presigned.as_str().ends_with("X-Amz-Signature=dffa095e6ac761dc6b1d437ca928014f3cf49a8ab0ecb21154a8c82c735864e6"));
+/// # Ok(())
+/// # }
+/// ```
+///
 /// # Errors
 ///
 /// - the URL: [`Error::RelativeUrl`], [`Error::UnsupportedScheme`], [`Error::MissingHost`],
