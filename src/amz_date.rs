@@ -35,10 +35,12 @@ impl AmzDate {
     ///
     /// [`Error::TimeOutOfRange`] if the time, in UTC, is before 1970 or after 9999.
     pub fn new(time: OffsetDateTime) -> Result<Self, Error> {
+        // Converting can leave the range of `time` only from year 9999 with a negative
+        // offset (into 10000) or from year -9999 with a positive one (into -10000).
         let utc = time
             .checked_to_offset(UtcOffset::UTC)
             .ok_or(Error::TimeOutOfRange {
-                year: i64::from(time.year()),
+                year: i64::from(time.year()) + if time.offset().is_negative() { 1 } else { -1 },
             })?;
         let year = utc.year();
         if !(1970..=9999).contains(&year) {
@@ -156,7 +158,11 @@ mod tests {
         // 9999-12-31 23:00 at -02:00 is year 10000 in UTC: out of range, and no panic.
         assert!(matches!(
             AmzDate::new(datetime!(9999-12-31 23:00:00 -02:00)),
-            Err(Error::TimeOutOfRange { .. })
+            Err(Error::TimeOutOfRange { year: 10000 })
+        ));
+        assert!(matches!(
+            AmzDate::new(datetime!(-9999-01-01 01:00:00 +02:00)),
+            Err(Error::TimeOutOfRange { year: -10000 })
         ));
     }
 }

@@ -2,14 +2,16 @@
 
 use core::fmt;
 
+use zeroize::Zeroize as _;
+
 use crate::error::Error;
 
 /// An access key id, its secret access key, and for temporary credentials (STS, Cognito,
 /// SSO, instance roles) a session token.
 ///
 /// The constructor checks the values, so that a stray newline from a file or an environment
-/// variable is reported here instead of as a bare `403` from AWS. `Debug` shows the access
-/// key id only:
+/// variable is reported here instead of as a bare `403` from AWS. The secret key and the
+/// token are zeroized on drop. `Debug` shows the access key id only:
 ///
 /// ```
 /// use sigv4_wss::Credentials;
@@ -74,9 +76,12 @@ impl Credentials {
                 .ok_or(Error::MissingEnvVar { name })
         };
         let access_key_id = var("AWS_ACCESS_KEY_ID")?;
-        let secret_access_key = var("AWS_SECRET_ACCESS_KEY")?;
-        let session_token = var("AWS_SESSION_TOKEN").ok();
-        Self::new(&access_key_id, &secret_access_key, session_token.as_deref())
+        let mut secret_access_key = var("AWS_SECRET_ACCESS_KEY")?;
+        let mut session_token = var("AWS_SESSION_TOKEN").ok();
+        let credentials = Self::new(&access_key_id, &secret_access_key, session_token.as_deref());
+        secret_access_key.zeroize();
+        session_token.zeroize();
+        credentials
     }
 
     /// The access key id (not a secret: it appears in every signed URL).
@@ -97,6 +102,13 @@ impl Credentials {
 
     pub(crate) fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref()
+    }
+}
+
+impl Drop for Credentials {
+    fn drop(&mut self) {
+        self.secret_access_key.zeroize();
+        self.session_token.zeroize();
     }
 }
 

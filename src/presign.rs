@@ -12,6 +12,7 @@ use std::sync::{Mutex, PoisonError};
 use hmac::Mac as _;
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
+use zeroize::Zeroize as _;
 
 use crate::amz_date::AmzDate;
 use crate::canonical::{
@@ -22,7 +23,7 @@ use crate::encode::{Keep, encode_into, encoded_len, reencode_query_component};
 use crate::error::Error;
 use crate::scope::{CredentialScope, Scope};
 use crate::service::Rules;
-use crate::signing_key::{HmacSha256, Signature, SigningKey};
+use crate::signing_key::{HmacSha256, Signature, SigningKey, keyed};
 use crate::sink::{Sink, StackBuffer};
 use crate::string_to_sign::StringToSign;
 use crate::target::{Target, UrlStorage};
@@ -102,6 +103,25 @@ impl PresignedUrl {
     }
 
     /// The URL with the signature and session token replaced by `<redacted>`, for logs.
+    ///
+    /// ```
+    /// use sigv4_wss::{Credentials, Scope, presign_url};
+    /// use std::time::Duration;
+    /// use time::macros::datetime;
+    ///
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Some("TOKEN"))?;
+    /// let url = presign_url(
+    ///     "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev",
+    ///     &creds,
+    ///     &Scope::new("us-east-1", "execute-api")?,
+    ///     datetime!(2020-01-31 10:02:33 UTC),
+    ///     Duration::from_secs(300),
+    /// )?;
+    /// let shown = format!("{} {:?}", url.redacted(), url.redacted());
+    /// assert!(shown.contains("X-Amz-Signature=<redacted>&X-Amz-Security-Token=<redacted>"));
+    /// assert!(!shown.contains("TOKEN"));
+    /// # Ok::<(), sigv4_wss::Error>(())
+    /// ```
     #[must_use]
     pub fn redacted(&self) -> RedactedUrl<'_> {
         RedactedUrl(&self.0)
@@ -127,9 +147,15 @@ impl fmt::Debug for PresignedUrl {
 }
 
 /// A URL shown with the values of `X-Amz-Signature` and `X-Amz-Security-Token` replaced by
-/// `<redacted>`.
-#[derive(Clone, Copy, Debug)]
+/// `<redacted>`, by `Display` and `Debug` alike.
+#[derive(Clone, Copy)]
 pub struct RedactedUrl<'a>(&'a str);
+
+impl fmt::Debug for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RedactedUrl({self})")
+    }
+}
 
 impl fmt::Display for RedactedUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -173,6 +199,9 @@ impl fmt::Display for RedactedUrl<'_> {
 ///   send differently), `.`/`..` segments resolved; the fragment is dropped (it is never
 ///   sent, and a browser's `WebSocket` refuses a URL that has one); userinfo stays in the URL
 ///   but is never part of the signed `Host`;
+/// - `[`, `]`, `^` and `|` in the path are percent-encoded too: some clients send them as
+///   they are and others encode them, so the URL carries them encoded, which every client
+///   sends unchanged;
 /// - the signed `Host` is the lowercase host plus `:port` when the port is not the default;
 /// - the canonical path is the path as sent, normalized (`//` collapsed) and percent-encoded
 ///   once more: `/@connections/abc%3D` signs as `/%40connections/abc%253D`;
@@ -201,6 +230,32 @@ impl fmt::Display for RedactedUrl<'_> {
 /// )?;
 /// assert!(url.as_str().ends_with("X-Amz-Signature=dffa095e6ac761dc6b1d437ca928014f3cf49a8ab0ecb21154a8c82c735864e6"));
 /// # Ok::<(), sigv4_wss::Error>(())
+/// ```
+///
+/// In the browser (`wasm32-unknown-unknown`) the standard library has no clock, so
+/// `OffsetDateTime::now_utc()` panics there unless the `time` crate's `wasm-bindgen` feature
+/// is on. Either turn it on, or take the time from JavaScript yourself, for example
+/// `Date.now()` (milliseconds since 1970, from `js_sys::Date::now()` or an argument of your
+/// `wasm-bindgen` function):
+///
+/// ```
+/// use sigv4_wss::{Credentials, Scope, presign_url};
+/// use std::time::Duration;
+/// use time::OffsetDateTime;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let date_now: f64 = 1_580_464_953_000.0; // what JavaScript's Date.now() returned
+/// let time = OffsetDateTime::from_unix_timestamp((date_now / 1000.0).floor() as i64)?;
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+/// let scope = Scope::new("us-east-1", "execute-api")?;
+/// let url = "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev?room=lobby";
+/// let presigned = presign_url(url, &creds, &scope, time, Duration::from_secs(300))?;
+/// // The same URL as for datetime!(2020-01-31 10:02:33 UTC) above.
+/// assert!(presigned.as_str().contains("X-Amz-Date=20200131T100233Z&"));
+/// assert!(presigned.as_str().ends_with("X-Amz-Signature=dffa095e6ac761dc6b1d437ca928014f3cf49a8ab0ecb21154a8c82c735864e6"));
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// # Errors
@@ -423,6 +478,24 @@ impl Presigner {
         };
         out.push_str(&cache.auth_head);
         mac
+    }
+}
+
+impl Drop for Presigner {
+    /// Zeroizes the encoded session token, and overwrites the cached HMAC state, which signs
+    /// like the signing key it was keyed with.
+    ///
+    /// The `hmac` crate offers no zeroization without its `zeroize` feature, which would wipe
+    /// every HMAC and SHA-256 state the warm path drops (a measurable cost per presign); so
+    /// the state is replaced in place by one keyed with nothing, and `black_box` keeps that
+    /// store from being optimized away (best effort, unlike `zeroize`'s volatile writes).
+    fn drop(&mut self) {
+        self.encoded_token.zeroize();
+        let cache = self.cache.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, mac)) = &mut cache.key {
+            *mac = keyed(&[]);
+            core::hint::black_box(&*mac);
+        }
     }
 }
 

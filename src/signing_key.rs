@@ -12,6 +12,7 @@ use core::fmt;
 
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha2::Sha256;
+use zeroize::Zeroize as _;
 
 use crate::credentials::Redacted;
 use crate::sink::{Hex64, Sink};
@@ -48,7 +49,8 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// The derived key `kSigning` for one date, region and service. `Debug` never shows it.
+/// The derived key `kSigning` for one date, region and service. `Debug` never shows it, and
+/// it is zeroized on drop.
 ///
 /// ```
 /// use sigv4_wss::SigningKey;
@@ -69,20 +71,28 @@ impl SigningKey {
     pub fn derive(secret_access_key: &str, date: &str, region: &str, service: &str) -> Self {
         // kDate's key is "AWS4" followed by the secret; AWS secrets are 40 characters, so it
         // is built on the stack unless the secret is unusually long.
+        // Each buffer that holds the secret or a key derived from it is zeroized as soon as
+        // it has been used (the HMAC states inside `hmac` are not: see `Presigner`'s Drop).
         let mut stack = [0u8; 128];
         let secret = secret_access_key.as_bytes();
-        let k_date = match stack.get_mut(..4 + secret.len()) {
-            Some(buf) => {
-                let (prefix, rest) = buf.split_at_mut(4);
-                prefix.copy_from_slice(b"AWS4");
-                rest.copy_from_slice(secret);
-                hmac(buf, date.as_bytes())
-            }
-            None => hmac(&[b"AWS4", secret].concat(), date.as_bytes()),
+        let mut k_date = if let Some(buf) = stack.get_mut(..4 + secret.len()) {
+            let (prefix, rest) = buf.split_at_mut(4);
+            prefix.copy_from_slice(b"AWS4");
+            rest.copy_from_slice(secret);
+            hmac(buf, date.as_bytes())
+        } else {
+            let mut heap = [b"AWS4", secret].concat();
+            let k_date = hmac(&heap, date.as_bytes());
+            heap.zeroize();
+            k_date
         };
-        let k_region = hmac(&k_date, region.as_bytes());
-        let k_service = hmac(&k_region, service.as_bytes());
+        stack.as_mut_slice().zeroize();
+        let mut k_region = hmac(&k_date, region.as_bytes());
+        k_date.as_mut_slice().zeroize();
+        let mut k_service = hmac(&k_region, service.as_bytes());
+        k_region.as_mut_slice().zeroize();
         let key = hmac(&k_service, b"aws4_request");
+        k_service.as_mut_slice().zeroize();
         Self { key }
     }
 
@@ -103,6 +113,13 @@ impl SigningKey {
     /// An HMAC state keyed with this key, ready for the string to sign.
     pub(crate) fn mac(&self) -> HmacSha256 {
         keyed(&self.key)
+    }
+}
+
+impl Drop for SigningKey {
+    fn drop(&mut self) {
+        // As a slice: zeroize fills slices in bulk, arrays element by element.
+        self.key.as_mut_slice().zeroize();
     }
 }
 

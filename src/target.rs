@@ -145,10 +145,10 @@ impl<'a> Target<'a> {
         let path_len = check_serialized_path(bytes.get(path_start..)?)?;
         let path_end = path_start + path_len;
         let path = input.get(path_start..path_end)?;
-        // Query (without the `?`) up to `#`, and the fragment: printable ASCII only.
+        // Query (without the `?`) up to `#`, then the fragment: printable ASCII only.
         let (query, fragment_start) = if bytes.get(path_end) == Some(&b'?') {
             let query_start = path_end + 1;
-            let query_len = printable_until_hash(bytes.get(query_start..)?)?;
+            let query_len = query_until_hash(bytes.get(query_start..)?)?;
             let query_end = query_start + query_len;
             (Some(input.get(query_start..query_end)?), query_end)
         } else {
@@ -178,13 +178,15 @@ const fn is_printable(b: u8) -> bool {
     b > b' ' && b < 0x7f
 }
 
-/// The length of `bytes` up to the first `#` (or all of it), if every byte in it is printable.
-fn printable_until_hash(bytes: &[u8]) -> Option<usize> {
+/// The length of a query (`bytes` up to the first `#`, or all of it), if the parser would
+/// leave every byte of it as it is: printable, and not `"`, `'`, `<` or `>` (which it
+/// percent-encodes in a query).
+fn query_until_hash(bytes: &[u8]) -> Option<usize> {
     for (i, &b) in bytes.iter().enumerate() {
         if b == b'#' {
             return Some(i);
         }
-        if !is_printable(b) {
+        if !is_printable(b) || matches!(b, b'"' | b'\'' | b'<' | b'>') {
             return None;
         }
     }
@@ -519,5 +521,103 @@ mod tests {
             parse_url("wss://h.example:99999/").unwrap_err(),
             Error::InvalidUrl { .. }
         ));
+    }
+}
+
+/// The fast path against the parser, on URLs that are mostly in serialized form already (the
+/// parser's own output) so that the fast path is taken often; the test checks that it is.
+#[cfg(test)]
+mod fast_path_property {
+    use core::cell::Cell;
+
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+
+    use super::*;
+
+    fn input() -> impl Strategy<Value = String> {
+        let scheme = prop::sample::select(&["wss", "ws", "https", "http", "WSS"][..]);
+        let host = prop_oneof![
+            4 => "([a-z0-9-]{1,8}\\.){0,3}[a-z][a-z0-9-]{0,5}",
+            1 => "[a-zA-Z0-9.-]{1,12}",
+            1 => prop::sample::select(&[
+                "127.0.0.1", "1.2.3", "[::1]", "xn--bcher-kva.example", "bücher.example",
+                "a.b.c.1", "a.b.0x1", "h.example.", "_a.example", "a_b.example",
+            ][..]).prop_map(String::from),
+        ];
+        let port = prop_oneof![
+            4 => Just(String::new()),
+            1 => prop::sample::select(&[":", ":0", ":80", ":443", ":8443", ":08443", ":65535", ":65536", ":99999"][..])
+                .prop_map(String::from),
+            1 => (0u32..70_000).prop_map(|p| format!(":{p}")),
+        ];
+        let segment = prop_oneof![
+            4 => "[a-zA-Z0-9._~!$&()*+,;=:@-]{0,6}",
+            1 => prop::sample::select(&[
+                "'", ".", "..", "%2e", "%2E", ".%2e", "%2e.", "%41", "%zz", "%", "%4", "a b", "é",
+                "[x]", "^", "|", "\\", "\"", "{}", "`", "<>", "%2F", "%25", "%2E%2E",
+            ][..]).prop_map(String::from),
+        ];
+        let path = prop::collection::vec(segment, 0..5).prop_map(|s| {
+            if s.is_empty() {
+                String::new()
+            } else {
+                format!("/{}", s.join("/"))
+            }
+        });
+        let query = prop_oneof![
+            1 => Just(String::new()),
+            3 => "\\?[a-zA-Z0-9._~!$&()*+,;=:@/?%-]{0,12}",
+            1 => "\\?[ -~]{0,12}",
+        ];
+        let fragment = prop_oneof![3 => Just(String::new()), 1 => "#[ -~]{0,6}"];
+        let userinfo = prop_oneof![6 => Just(""), 1 => Just("user@"), 1 => Just("@")];
+        (scheme, userinfo, host, port, path, query, fragment).prop_map(
+            |(scheme, userinfo, host, port, path, query, fragment)| {
+                format!("{scheme}://{userinfo}{host}{port}{path}{query}{fragment}")
+            },
+        )
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_parser_wherever_it_applies() {
+        let taken = Cell::new(0u32);
+        let mut runner = TestRunner::new(Config {
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let cases = runner.config().cases;
+        runner
+            .run(&input(), |raw| {
+                // The parser's serialization of the input, when it has one, is the form the
+                // fast path is for; try both.
+                let serialized = Url::parse(&raw).map(String::from).ok();
+                for input in core::iter::once(&raw).chain(serialized.as_ref()) {
+                    let Some(fast) = Target::parse_serialized(input) else {
+                        continue;
+                    };
+                    taken.set(taken.get() + 1);
+                    let url = Url::parse(input).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    let slow =
+                        Target::from_url(&url).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    prop_assert_eq!(fast.scheme, slow.scheme, "{}", input);
+                    prop_assert_eq!(fast.authority, slow.authority, "{}", input);
+                    prop_assert_eq!(fast.host, slow.host, "{}", input);
+                    prop_assert_eq!(fast.path, slow.path, "{}", input);
+                    prop_assert_eq!(fast.query, slow.query, "{}", input);
+                    // And the input needs no fix-up of `[ ] ^ |` (the fast path declines those).
+                    let mut fixed = url.clone();
+                    escape_path_chars_rfc3986_forbids(&mut fixed);
+                    prop_assert_eq!(fixed.path(), fast.path, "{}", input);
+                }
+                Ok(())
+            })
+            .unwrap();
+        // The property is only worth something if the fast path is actually taken.
+        assert!(
+            taken.get() >= cases / 2,
+            "fast path taken {} times",
+            taken.get()
+        );
     }
 }

@@ -1,0 +1,125 @@
+//! Inputs that property tests, the secrets test or fuzzing found wrong, each pinned by the
+//! exact input found (or its shortest form) with the behaviour of the fix. Expected
+//! signatures come from the project's strict server model, `tests/oracles/sigv4_check.py`,
+//! run on the URL (`check()` returns the signature it expects).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unwrap_in_result,
+    missing_docs
+)]
+
+use std::time::Duration;
+
+use sigv4_wss::{Credentials, Error, Scope, presign_url};
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const TIME: OffsetDateTime = datetime!(2020-01-31 10:02:33 UTC);
+const AUTH: &str = "X-Amz-Algorithm=AWS4-HMAC-SHA256\
+    &X-Amz-Credential=AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request\
+    &X-Amz-Date=20200131T100233Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host";
+
+fn presign(url: &str, token: Option<&str>) -> Result<String, Error> {
+    let credentials = Credentials::new("AKIDEXAMPLE", SECRET, token).unwrap();
+    let scope = Scope::new("us-east-1", "execute-api").unwrap();
+    presign_url(url, &credentials, &scope, TIME, Duration::from_secs(300))
+        .map(sigv4_wss::PresignedUrl::into_string)
+}
+
+/// `properties.rs`, shortest input `wss://0.aa/|^`: `[`, `]`, `^` and `|` were left raw in the
+/// path (as the url crate does), and signed as such; a client that encodes them (the current
+/// WHATWG standard does for `^`, RFC 3986-strict clients for all four) sends another path,
+/// and the server model rejected the URL. They are now sent encoded.
+#[test]
+fn brackets_caret_and_pipe_in_the_path_are_sent_encoded() {
+    let url = presign("wss://h.example/a|b^c[d]", None).unwrap();
+    assert_eq!(
+        url,
+        format!(
+            "wss://h.example/a%7Cb%5Ec%5Bd%5D?{AUTH}\
+             &X-Amz-Signature=272c0bb2dce8e4aae6cf5c643270251d08252c0dad2fc780cf544d09b1cd749a"
+        )
+    );
+    // The shortest form found, and the encoded input, give the same path.
+    assert!(
+        presign("wss://0.aa/|^", None)
+            .unwrap()
+            .starts_with("wss://0.aa/%7C%5E?")
+    );
+    assert_eq!(
+        presign("wss://h.example/a%7Cb%5Ec%5Bd%5D", None).unwrap(),
+        url
+    );
+}
+
+/// `target.rs`'s fast-path property, shortest input `wss://a/?'`: the fast path took a query
+/// with `'` (and `"`, `<`, `>`), which the URL parser encodes. The URL was right (the signer
+/// encodes the query again), but the fast path must only take what the parser leaves alone;
+/// now the parser handles it, with the same result.
+#[test]
+fn quotes_in_the_query_give_the_same_url_either_way() {
+    let url = presign("wss://h.example/dev?it's=<\"q\">", None).unwrap();
+    assert_eq!(
+        url,
+        format!(
+            "wss://h.example/dev?it%27s=%3C%22q%22%3E&{AUTH}\
+             &X-Amz-Signature=71a73fe4fa947c90e52798fe74c7e4e4a30b9f3009e7998f16a36121cf4d377e"
+        )
+    );
+    // Padded with spaces, the input always takes the parser; encoded, the fast path.
+    assert_eq!(
+        presign(" wss://h.example/dev?it's=<\"q\"> ", None).unwrap(),
+        url
+    );
+    assert_eq!(
+        presign("wss://h.example/dev?it%27s=%3C%22q%22%3E", None).unwrap(),
+        url
+    );
+}
+
+/// `secrets.rs`: `RedactedUrl`'s derived `Debug` printed the whole URL, token and signature
+/// included.
+#[test]
+fn redacted_url_debug_hides_the_token_and_signature() {
+    let credentials = Credentials::new("AKIDEXAMPLE", SECRET, Some("SECRETTOKEN")).unwrap();
+    let scope = Scope::new("us-east-1", "execute-api").unwrap();
+    let url = presign_url(
+        "wss://h.example/",
+        &credentials,
+        &scope,
+        TIME,
+        Duration::from_secs(300),
+    )
+    .unwrap();
+    let signature = url.as_str().split("X-Amz-Signature=").nth(1).unwrap()[..64].to_owned();
+    let debug = format!("{:?}", url.redacted());
+    assert!(
+        debug.starts_with("RedactedUrl(wss://h.example/?X-Amz-Algorithm="),
+        "{debug}"
+    );
+    assert!(
+        !debug.contains("SECRETTOKEN") && !debug.contains(&signature),
+        "{debug}"
+    );
+}
+
+/// `bad_input.rs`: 9999-12-31 23:00 at -02:00 is year 10000 in UTC, which `time` cannot hold,
+/// and the error named the local year: "year 9999 is out of range; expected ... 1970 to 9999".
+#[test]
+fn a_time_beyond_9999_in_utc_names_year_10000() {
+    let credentials = Credentials::new("AKIDEXAMPLE", SECRET, None).unwrap();
+    let scope = Scope::new("us-east-1", "execute-api").unwrap();
+    let err = presign_url(
+        "wss://h.example/",
+        &credentials,
+        &scope,
+        datetime!(9999-12-31 23:00:00 -02:00),
+        Duration::from_secs(300),
+    )
+    .unwrap_err();
+    assert_eq!(err, Error::TimeOutOfRange { year: 10000 });
+    assert!(err.to_string().contains("year 10000"), "{err}");
+}
