@@ -523,20 +523,21 @@ impl Auth {
         self as usize
     }
 
-    /// The parameter named `key` (compared case-insensitively), if it is one.
+    /// The parameter named exactly `key`, if it is one.
+    ///
+    /// Names are compared case-sensitively, as SigV4 spells them and every signer writes them.
+    /// (Found by fuzzing: with a case-insensitive match, `X-Amz-SignAture=…` was taken for the
+    /// signature, so a URL the signer never wrote verified. A stricter verifier cannot be
+    /// fooled that way, and no signer's URL is refused for it.)
     fn find(key: &str) -> Option<Self> {
         // Most keys are told apart by their length and first bytes, without comparing all
         // seven names.
-        if key.len() < "X-Amz-Date".len()
-            || !key
-                .get(..6)
-                .is_some_and(|prefix| prefix.eq_ignore_ascii_case("X-Amz-"))
-        {
+        if key.len() < "X-Amz-Date".len() || !key.starts_with("X-Amz-") {
             return None;
         }
         Self::ALL
             .into_iter()
-            .find(|a| a.name().len() == key.len() && a.name().eq_ignore_ascii_case(key))
+            .find(|a| a.name().len() == key.len() && a.name() == key)
     }
 }
 
@@ -1399,10 +1400,10 @@ mod tests {
     }
 
     #[test]
-    fn auth_parameters_are_found_case_insensitively() {
+    fn auth_parameters_are_found_by_their_exact_names() {
         assert_eq!(Auth::find("X-Amz-Date"), Some(Auth::Date));
         assert_eq!(
-            Auth::find("x-amz-security-token"),
+            Auth::find("X-Amz-Security-Token"),
             Some(Auth::SecurityToken)
         );
         assert_eq!(Auth::find("X-Amz-Signature"), Some(Auth::Signature));
@@ -1413,6 +1414,9 @@ mod tests {
             "",
             "X-Amz-Target",
             "Y-Amz-Date",
+            "x-amz-security-token",
+            "X-Amz-SignAture",
+            "X-AMZ-DATE",
         ] {
             assert_eq!(Auth::find(other), None, "{other}");
         }

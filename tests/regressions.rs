@@ -123,3 +123,27 @@ fn a_time_beyond_9999_in_utc_names_year_10000() {
     assert_eq!(err, Error::TimeOutOfRange { year: 10000 });
     assert!(err.to_string().contains("year 10000"), "{err}");
 }
+
+/// `fuzz/fuzz_targets/verify.rs`: the verifier matched authentication parameter names
+/// case-insensitively, so a presigned URL whose `X-Amz-Signature` was renamed
+/// `X-Amz-SignAture` still verified: a URL the signer never wrote. Names are now matched as
+/// SigV4 spells them; a renamed parameter is an ordinary one, and the real one is missing.
+#[test]
+fn the_verifier_matches_parameter_names_exactly() {
+    let credentials = Credentials::new("AKIDEXAMPLE", SECRET, None).unwrap();
+    let url = presign("wss://h.example/dev?room=lobby", None).unwrap();
+    let verifier = sigv4_wss::Verifier::new(credentials);
+    assert!(verifier.verify_url(&url, TIME).is_ok());
+    let renamed = url.replace("X-Amz-Signature=", "X-Amz-SignAture=");
+    assert_eq!(
+        verifier.verify_url(&renamed, TIME),
+        Err(Error::MissingParameter {
+            name: "X-Amz-Signature"
+        })
+    );
+    let lowercase_date = url.replace("X-Amz-Date=", "x-amz-date=");
+    assert_eq!(
+        verifier.verify_url(&lowercase_date, TIME),
+        Err(Error::MissingParameter { name: "X-Amz-Date" })
+    );
+}

@@ -308,7 +308,7 @@ fn failures() -> Vec<(String, Error)> {
         &format!("{url}&X-Amz-Date=20200131T100233Z"),
         now,
     ));
-    out.push(run(&verifier, &format!("{url}&x-amz-expires=300"), now));
+    out.push(run(&verifier, &format!("{url}&X-Amz-Expires=300"), now));
     out.push(run(
         &verifier,
         &url.replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512"),
