@@ -18,7 +18,12 @@ use url::Url;
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TOKEN: &str = "SESSION-TOKEN-IQoJb3JpZ2luX2VjEJr//////////wEaCXVz+LWVh==";
-const SERVICES: [&str; 4] = ["execute-api", "iotdevicegateway", "transcribe", "neptune-db"];
+const SERVICES: [&str; 4] = [
+    "execute-api",
+    "iotdevicegateway",
+    "transcribe",
+    "neptune-db",
+];
 /// Bytes an edit may insert or substitute: what matters to URL parsing and canonicalization.
 const EDIT_BYTES: &[u8] = b"%+ /?&=#.:@aAzZ09~-_[]^|\\'\"<>";
 
@@ -61,10 +66,7 @@ fn request_of(url: &str) -> Option<(String, String, Vec<(Vec<u8>, Vec<u8>)>)> {
         .filter(|item| !item.is_empty())
         .map(|item| {
             let (k, v) = item.split_once('=').unwrap_or((item, ""));
-            (
-                percent_decode(k.as_bytes()),
-                percent_decode(v.as_bytes()),
-            )
+            (percent_decode(k.as_bytes()), percent_decode(v.as_bytes()))
         })
         .filter(|(k, _)| k.as_slice() != b"X-Amz-Signature")
         .collect();
