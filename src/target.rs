@@ -18,6 +18,7 @@
 use url::{Position, Url};
 
 use crate::error::Error;
+use crate::scan::visit_special;
 use crate::sink::ByteTable;
 
 /// A URL scheme that can be presigned.
@@ -116,9 +117,11 @@ impl<'a> Target<'a> {
     /// The fast path: accepts only input that the WHATWG parser would serialize unchanged
     /// (apart from dropping a fragment), so that borrowing it is the same as parsing it.
     ///
-    /// One pass over the bytes: every byte must be printable ASCII (the parser drops tabs and
-    /// newlines and trims spaces and controls), the host a plain lowercase DNS name, the port
-    /// canonical and not the default, the path one the parser leaves alone.
+    /// One pass over the bytes after the scheme, looking only at those that are not a
+    /// lowercase letter, digit or `-` (see [`Scanner`]): every byte must be printable ASCII
+    /// (the parser drops tabs and newlines and trims spaces and controls), the host a plain
+    /// lowercase DNS name, the port canonical and not the default, the path one the parser
+    /// leaves alone.
     fn parse_serialized(input: &'a str) -> Option<Self> {
         let bytes = input.as_bytes();
         let (scheme, after_scheme) = if bytes.starts_with(b"wss://") {
@@ -132,32 +135,16 @@ impl<'a> Target<'a> {
         } else {
             return None;
         };
-        // Authority: up to the first `/`, `?` or `#`.
-        let (authority_len, colon) = scan_authority(bytes.get(after_scheme..)?)?;
-        let path_start = after_scheme + authority_len;
-        let authority = input.get(after_scheme..path_start)?;
-        if let Some(colon) = colon
-            && !is_canonical_port(authority.get(colon + 1..)?, scheme)
-        {
+        let rest = bytes.get(after_scheme..)?;
+        let mut scanner = Scanner::new(rest);
+        if !visit_special(rest, b'a', is_special, |i| scanner.visit(i)) {
             return None;
         }
-        // Path: up to `?` or `#`; the parser would add a missing `/`, so one is required.
-        let path_len = check_serialized_path(bytes.get(path_start..)?)?;
-        let path_end = path_start + path_len;
-        let path = input.get(path_start..path_end)?;
-        // Query (without the `?`) up to `#`, then the fragment: printable ASCII only.
-        let (query, fragment_start) = if bytes.get(path_end) == Some(&b'?') {
-            let query_start = path_end + 1;
-            let query_len = query_until_hash(bytes.get(query_start..)?)?;
-            let query_end = query_start + query_len;
-            (Some(input.get(query_start..query_end)?), query_end)
-        } else {
-            (None, path_end)
-        };
-        if !bytes
-            .get(fragment_start..)?
-            .iter()
-            .all(|&b| is_printable(b))
+        let parts = scanner.finish()?;
+        let at = |n: usize| after_scheme + n;
+        let authority = input.get(after_scheme..at(parts.authority_end))?;
+        if let Some(colon) = parts.colon
+            && !is_canonical_port(authority.get(colon + 1..)?, scheme)
         {
             return None;
         }
@@ -165,7 +152,178 @@ impl<'a> Target<'a> {
             scheme,
             authority,
             host: authority,
-            path,
+            path: input.get(at(parts.authority_end)..at(parts.path_end))?,
+            query: match parts.query {
+                Some((start, end)) => Some(input.get(at(start)..at(end))?),
+                None => None,
+            },
+        })
+    }
+}
+
+/// What the fast path does not skip: anything but `a-z`, `0-9` and `-`.
+#[inline]
+fn is_special(b: u8) -> bool {
+    !(b.wrapping_sub(b'a') < 26 || b.wrapping_sub(b'0') < 10 || b == b'-')
+}
+
+/// Which part of the URL the [`Scanner`] is in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Authority,
+    Path,
+    Query,
+    Fragment,
+}
+
+/// Where [`Scanner::finish`] found the parts, as offsets after `scheme://`.
+struct Parts {
+    authority_end: usize,
+    colon: Option<usize>,
+    path_end: usize,
+    query: Option<(usize, usize)>,
+}
+
+/// The fast path's check of what follows `scheme://`, visited at the [special](is_special)
+/// bytes only (in order): the ordinary ones are valid everywhere, except that after a `:` in
+/// the authority the port is checked as a whole.
+struct Scanner<'r> {
+    rest: &'r [u8],
+    section: Section,
+    /// The start of the current host label (authority) or path segment (path).
+    part_start: usize,
+    colon: Option<usize>,
+    authority_end: usize,
+    path_end: usize,
+    query_end: usize,
+}
+
+impl<'r> Scanner<'r> {
+    fn new(rest: &'r [u8]) -> Self {
+        Self {
+            rest,
+            section: Section::Authority,
+            part_start: 0,
+            colon: None,
+            authority_end: 0,
+            path_end: 0,
+            query_end: 0,
+        }
+    }
+
+    /// Checks the special byte at `i`; `false` if the fast path must decline.
+    #[inline]
+    fn visit(&mut self, i: usize) -> bool {
+        let Some(&b) = self.rest.get(i) else {
+            return false;
+        };
+        match self.section {
+            // Host labels of `a-z 0-9 -` separated by `.`, then an optional `:port`, up to
+            // the `/` that starts the path (the parser would add a missing one).
+            Section::Authority => match b {
+                b'.' if self.colon.is_none() => {
+                    let ok = self
+                        .rest
+                        .get(self.part_start..i)
+                        .is_some_and(is_plain_label);
+                    self.part_start = i + 1;
+                    ok
+                }
+                b':' if self.colon.is_none() => {
+                    self.colon = Some(i);
+                    true
+                }
+                b'/' => {
+                    self.authority_end = i;
+                    self.section = Section::Path;
+                    self.check_host() && self.start_segment(i + 1)
+                }
+                _ => false,
+            },
+            Section::Path => match b {
+                b'/' => self.end_segment(i) && self.start_segment(i + 1),
+                b'?' | b'#' => {
+                    self.path_end = i;
+                    self.section = if b == b'?' {
+                        Section::Query
+                    } else {
+                        self.query_end = i;
+                        Section::Fragment
+                    };
+                    self.end_segment(i)
+                }
+                b'%' => match (self.rest.get(i + 1), self.rest.get(i + 2)) {
+                    // `%2E` could spell a dot segment.
+                    (Some(h), Some(l)) => {
+                        h.is_ascii_hexdigit()
+                            && l.is_ascii_hexdigit()
+                            && !(*h == b'2' && l.eq_ignore_ascii_case(&b'e'))
+                    }
+                    _ => false,
+                },
+                _ => PATH_KEEPS.get(b),
+            },
+            // The parser percent-encodes `"`, `'`, `<` and `>` in a query.
+            Section::Query => match b {
+                b'#' => {
+                    self.query_end = i;
+                    self.section = Section::Fragment;
+                    true
+                }
+                b'"' | b'\'' | b'<' | b'>' => false,
+                _ => is_printable(b),
+            },
+            Section::Fragment => is_printable(b),
+        }
+    }
+
+    fn start_segment(&mut self, at: usize) -> bool {
+        self.part_start = at;
+        true
+    }
+
+    /// Whether the path segment ending at `end` is not `.` or `..`.
+    fn end_segment(&self, end: usize) -> bool {
+        self.rest
+            .get(self.part_start..end)
+            .is_some_and(|segment| !is_dot_segment(segment))
+    }
+
+    /// The host (up to the `:` or the end of the authority) is a plain DNS name: one that the
+    /// WHATWG host parser returns unchanged, of lowercase ASCII labels of `a-z 0-9 -`, none
+    /// empty, none starting with `xn--` (those go through IDNA checks), and a last label
+    /// starting with a letter (so it cannot be read as an IPv4 address).
+    fn check_host(&self) -> bool {
+        let host_end = self.colon.unwrap_or(self.authority_end);
+        host_end <= 253
+            && self
+                .rest
+                .get(self.part_start..host_end)
+                .is_some_and(|last| {
+                    is_plain_label(last) && last.first().is_some_and(u8::is_ascii_lowercase)
+                })
+    }
+
+    /// The parts, once every special byte was visited.
+    fn finish(mut self) -> Option<Parts> {
+        let end = self.rest.len();
+        match self.section {
+            // No path: the parser would add `/`.
+            Section::Authority => return None,
+            Section::Path => {
+                self.path_end = end;
+                if !self.end_segment(end) {
+                    return None;
+                }
+            }
+            Section::Query => self.query_end = end,
+            Section::Fragment => {}
+        }
+        let query = (self.query_end > self.path_end).then_some((self.path_end + 1, self.query_end));
+        Some(Parts {
+            authority_end: self.authority_end,
+            colon: self.colon,
+            path_end: self.path_end,
             query,
         })
     }
@@ -176,21 +334,6 @@ impl<'a> Target<'a> {
 #[inline]
 const fn is_printable(b: u8) -> bool {
     b > b' ' && b < 0x7f
-}
-
-/// The length of a query (`bytes` up to the first `#`, or all of it), if the parser would
-/// leave every byte of it as it is: printable, and not `"`, `'`, `<` or `>` (which it
-/// percent-encodes in a query).
-fn query_until_hash(bytes: &[u8]) -> Option<usize> {
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'#' {
-            return Some(i);
-        }
-        if !is_printable(b) || matches!(b, b'"' | b'\'' | b'<' | b'>') {
-            return None;
-        }
-    }
-    Some(bytes.len())
 }
 
 /// Non-empty digits, no leading zero, at most 65535, and not the scheme's default port.
@@ -255,72 +398,6 @@ fn escape_path_chars_rfc3986_forbids(url: &mut Url) {
     url.set_path(&path);
 }
 
-/// Byte classes for [`scan_authority`].
-const HOST_CHAR: u8 = 1;
-const DOT: u8 = 2;
-const COLON: u8 = 3;
-const AUTHORITY_END: u8 = 4;
-
-/// The class of each byte in an authority: the characters of a plain DNS name (`a-z 0-9 -`),
-/// `.`, `:`, what ends the authority (`/ ? #`), or anything else (0).
-#[allow(clippy::indexing_slicing, reason = "b < 256")]
-const AUTHORITY_CLASS: ByteTable<u8> = {
-    let mut table = [0; 256];
-    let mut b = 0;
-    while b < 256 {
-        #[allow(clippy::cast_possible_truncation, reason = "b < 256")]
-        let c = b as u8;
-        table[b] = match c {
-            b'a'..=b'z' | b'0'..=b'9' | b'-' => HOST_CHAR,
-            b'.' => DOT,
-            b':' => COLON,
-            b'/' | b'?' | b'#' => AUTHORITY_END,
-            _ => 0,
-        };
-        b += 1;
-    }
-    ByteTable(table)
-};
-
-/// Finds the end of the authority at the start of `bytes` (the first `/`, `?` or `#`, or the
-/// end) and the position of its `:`, if any, checking on the way that the host is a plain
-/// DNS name: one that the WHATWG host parser returns unchanged, of lowercase ASCII labels of
-/// `a-z 0-9 -`, none empty, none starting with `xn--` (those go through IDNA checks), and a
-/// last label starting with a letter (so it cannot be read as an IPv4 address). What follows
-/// the `:` is left to [`is_canonical_port`].
-fn scan_authority(bytes: &[u8]) -> Option<(usize, Option<usize>)> {
-    let mut label_start = 0;
-    let mut colon = None;
-    let mut i = 0;
-    let end = loop {
-        // Host characters are by far the most common: skip them in a tight loop.
-        i += bytes
-            .get(i..)?
-            .iter()
-            .position(|&b| AUTHORITY_CLASS.get(b) != HOST_CHAR)
-            .unwrap_or(bytes.len() - i);
-        let Some(&b) = bytes.get(i) else { break i };
-        match AUTHORITY_CLASS.get(b) {
-            DOT if colon.is_none() => {
-                if !is_plain_label(bytes.get(label_start..i)?) {
-                    return None;
-                }
-                label_start = i + 1;
-            }
-            COLON if colon.is_none() => colon = Some(i),
-            AUTHORITY_END => break i,
-            _ => return None,
-        }
-        i += 1;
-    };
-    let host_end = colon.unwrap_or(end);
-    let last_label = bytes.get(label_start..host_end)?;
-    (host_end <= 253
-        && is_plain_label(last_label)
-        && last_label.first().is_some_and(u8::is_ascii_lowercase))
-    .then_some((end, colon))
-}
-
 /// A DNS label (its characters already checked) that is not empty, at most 63 bytes, and not
 /// an IDNA `xn--` label.
 fn is_plain_label(label: &[u8]) -> bool {
@@ -361,46 +438,6 @@ const PATH_KEEPS: ByteTable<bool> = {
     }
     ByteTable(table)
 };
-
-/// Checks the path at the start of `bytes` (which runs to the first `?` or `#`) and returns
-/// its length, if it is a path that the WHATWG path parser leaves as it is: it starts with
-/// `/`, has only characters the parser does not encode, `%` only as `%XX` and never `%2E`
-/// (which could spell a dot segment), and no `.` or `..` segment.
-fn check_serialized_path(bytes: &[u8]) -> Option<usize> {
-    if bytes.first() != Some(&b'/') {
-        return None;
-    }
-    let end = bytes
-        .iter()
-        .position(|&b| b == b'?' || b == b'#')
-        .unwrap_or(bytes.len());
-    let path = bytes.get(..end)?;
-    let mut segment_start = 0;
-    for (i, &b) in path.iter().enumerate() {
-        if PATH_KEEPS.get(b) {
-            if b == b'/' {
-                if is_dot_segment(path.get(segment_start..i)?) {
-                    return None;
-                }
-                segment_start = i + 1;
-            }
-        } else if b == b'%' {
-            match (path.get(i + 1), path.get(i + 2)) {
-                (Some(h), Some(l))
-                    if h.is_ascii_hexdigit()
-                        && l.is_ascii_hexdigit()
-                        && !(*h == b'2' && l.eq_ignore_ascii_case(&b'e')) => {}
-                _ => return None,
-            }
-        } else {
-            return None;
-        }
-    }
-    if is_dot_segment(path.get(segment_start..)?) {
-        return None;
-    }
-    Some(end)
-}
 
 fn is_dot_segment(segment: &[u8]) -> bool {
     segment == b"." || segment == b".."
