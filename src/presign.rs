@@ -625,6 +625,9 @@ impl<'t> AuthParams<'t> {
 /// the signature goes, and whether the session token is still to be appended after it.
 struct Layout<'t> {
     auth: AuthParams<'t>,
+    /// Where the URL's own query is in the output when it [`is_simple_query`] (and so is not
+    /// recorded in the URL's parameters).
+    simple_query: Option<(usize, usize)>,
     signature_at: usize,
     token_after_signature: Option<&'t str>,
 }
@@ -808,7 +811,8 @@ impl<'a> Signer<'a> {
     ) -> Result<(Layout<'a>, HmacSha256), Error> {
         let (expires_buf, expires_digits) = digits(expires);
         let query = target.query.unwrap_or_default();
-        let plain_query = is_plain_query(query);
+        let simple_query = is_simple_query(query);
+        let plain_query = simple_query || is_plain_query(query);
         out.reserve(self.url_capacity(target, plain_query, expires_digits));
 
         out.push_str(target.scheme.as_str());
@@ -816,7 +820,13 @@ impl<'a> Signer<'a> {
         out.push_str(target.authority);
         out.push_str(target.path);
         out.push('?');
-        if plain_query {
+        let query_start = out.len();
+        if simple_query {
+            out.push_str(query);
+            if !query.is_empty() {
+                out.push('&');
+            }
+        } else if plain_query {
             write_plain_user_params(query, user_params, out)?;
         } else {
             write_user_params(query, user_params, out)?;
@@ -897,6 +907,7 @@ impl<'a> Signer<'a> {
         Ok((
             Layout {
                 auth,
+                simple_query: simple_query.then_some((query_start, query_start + query.len())),
                 signature_at,
                 token_after_signature,
             },
@@ -941,9 +952,21 @@ impl<'a> Signer<'a> {
         layout: &Layout<'_>,
         user_params: &mut Params,
         out: &str,
-        mut mac: HmacSha256,
+        mac: HmacSha256,
     ) -> Signature {
         let user_params = user_params.as_mut_slice();
+        if let Some((start, end)) = layout.simple_query {
+            let mut hasher = Sha256::new();
+            write_presign_canonical_request_with(&mut hasher, target, |sink| {
+                write_simple_canonical_query(
+                    sink,
+                    out,
+                    layout.auth.as_slice(),
+                    out.get(start..end).unwrap_or_default(),
+                );
+            });
+            return self.sign_hash(date, hasher.finalize().into(), mac);
+        }
         if user_params.len() > 1 {
             user_params.sort_unstable_by(|a, b| {
                 a.key(out)
@@ -959,7 +982,11 @@ impl<'a> Signer<'a> {
             user_params,
             layout.auth.as_slice(),
         );
-        let hash: [u8; 32] = hasher.finalize().into();
+        self.sign_hash(date, hasher.finalize().into(), mac)
+    }
+
+    /// Signs the canonical request's hash.
+    fn sign_hash(&self, date: &AmzDate, hash: [u8; 32], mut mac: HmacSha256) -> Signature {
         let string_to_sign = StringToSign::new(date, CredentialScope::new(date, self.scope), &hash);
         // Gathered on the stack and hashed in one call (it is at most 250 bytes).
         let mut buffer = StackBuffer::<256>::new();
@@ -970,6 +997,36 @@ impl<'a> Signer<'a> {
         }
         Signature::from_mac(mac)
     }
+}
+
+/// Whether the URL's own `query` can be signed as it is, after the authentication
+/// parameters: it [`is_plain_query`] (or is empty), its items are in canonical order (by key,
+/// then value), and every key sorts after `X-Amz-SignedHeaders`, the last authentication
+/// parameter, and is not one of them. This is the usual case, such as `room=lobby`: the
+/// canonical query is then the authentication parameters, `&`, and `query`.
+fn is_simple_query(query: &str) -> bool {
+    if query.is_empty() {
+        return true;
+    }
+    let mut previous: Option<(&[u8], &[u8])> = None;
+    for item in query.as_bytes().split(|&b| b == b'&') {
+        let Some(eq) = item.iter().position(|&b| b == b'=') else {
+            return false;
+        };
+        let (key, value) = item.split_at(eq);
+        let value = value.get(1..).unwrap_or_default();
+        if key.is_empty()
+            || !key_before(b"X-Amz-SignedHeaders", key)
+            // Possibly a reserved name (in any case): the general path refuses those.
+            || key.first().is_some_and(|b| b.eq_ignore_ascii_case(&b'x'))
+            || !key.iter().chain(value).all(|&b| Keep::Unreserved.keeps(b))
+            || previous.is_some_and(|p| p > (key, value))
+        {
+            return false;
+        }
+        previous = Some((key, value));
+    }
+    true
 }
 
 /// Whether re-encoding `query` (see [`write_user_params`]) leaves it as it is: only
@@ -1115,6 +1172,21 @@ fn write_canonical_query(sink: &mut impl Sink, out: &str, user: &[Param], auth: 
     }
 }
 
+/// [`write_canonical_query`] for a query that [`is_simple_query`]: the authentication
+/// parameters, then `query` after a `&`.
+fn write_simple_canonical_query(
+    sink: &mut impl Sink,
+    out: &str,
+    auth: &[AuthParam<'_>],
+    query: &str,
+) {
+    write_canonical_query(sink, out, &[], auth);
+    if !query.is_empty() {
+        sink.put("&");
+        sink.put(query);
+    }
+}
+
 /// Writes `s`, after a `&` unless it is the first parameter.
 fn put_param(sink: &mut impl Sink, s: &str, first: &mut bool) {
     if !*first {
@@ -1132,12 +1204,23 @@ fn write_presign_canonical_request(
     user_params: &[Param],
     auth: &[AuthParam<'_>],
 ) {
+    write_presign_canonical_request_with(sink, target, |sink| {
+        write_canonical_query(sink, out, user_params, auth);
+    });
+}
+
+/// [`write_presign_canonical_request`] with the canonical query written by `write_query`.
+fn write_presign_canonical_request_with<S: Sink>(
+    sink: &mut S,
+    target: &Target<'_>,
+    write_query: impl FnOnce(&mut S),
+) {
     write_canonical_request_with(
         sink,
         "GET",
         target.path,
         true,
-        |sink| write_canonical_query(sink, out, user_params, auth),
+        write_query,
         &[("host", target.host)],
         EMPTY_PAYLOAD_SHA256,
     );
@@ -1149,5 +1232,50 @@ fn key_before(a: &[u8], b: &[u8]) -> bool {
     match (a.first(), b.first()) {
         (Some(x), Some(y)) if x != y => x < y,
         _ => a < b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simple_queries_are_canonical_sorted_and_after_the_auth_parameters() {
+        for query in [
+            "",
+            "room=lobby",
+            "a=1&b=2",
+            "a=1&a=2",
+            "a=1&a=1",
+            "a=&a-b=1",
+            "z=",
+            "Y=1",
+            "room=Lobby~.-_",
+        ] {
+            assert!(is_simple_query(query), "{query:?}");
+        }
+        for query in [
+            // Not in canonical order.
+            "b=2&a=1",
+            "a=2&a=1",
+            "a-b=1&a=1",
+            // Sorts before an authentication parameter.
+            "A=1",
+            "X-Amz-Abc=1",
+            // Might be a reserved name, in any case.
+            "x-amz-date=1",
+            "X-amz-date=1",
+            "X-Amz-Tail=1",
+            // Not plain: re-encoding would change it.
+            "room",
+            "a=b=c",
+            "a%20b=1",
+            "a=b+c",
+            "&a=1",
+            "a=1&",
+            "a=1&&b=2",
+        ] {
+            assert!(!is_simple_query(query), "{query:?}");
+        }
     }
 }
