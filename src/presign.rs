@@ -9,7 +9,6 @@ use core::fmt;
 use core::time::Duration;
 use std::sync::{Mutex, PoisonError};
 
-use hmac::Mac as _;
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 use zeroize::Zeroize as _;
@@ -24,8 +23,8 @@ use crate::error::Error;
 use crate::scope::{CredentialScope, Scope};
 use crate::service::Rules;
 use crate::signing_key::{HmacSha256, Signature, SigningKey, keyed};
-use crate::sink::{Sink, StackBuffer};
-use crate::string_to_sign::StringToSign;
+use crate::sink::{Hex64, Sink};
+use crate::string_to_sign::{ScopeTail, write_head, write_rest};
 use crate::target::{Target, UrlStorage};
 
 /// The query parameters the signer adds; a URL that already has one of them is refused.
@@ -304,17 +303,20 @@ pub fn presign_url_with_options(
         rules,
         token: credentials.session_token().map(Token::Raw),
         sign_token: options.signs_token(rules),
+        scope_tail: ScopeTail::Of(scope),
     };
     let mut out = String::new();
     signer.presign_into(url, time, expires, &mut out, |date, out| {
         signer.write_auth_head(date, out);
-        SigningKey::derive(
+        let mut mac = SigningKey::derive(
             credentials.secret_access_key(),
             date.date(),
             scope.region(),
             scope.service(),
         )
-        .mac()
+        .mac();
+        write_head(&mut mac, date);
+        mac
     })?;
     Ok(PresignedUrl(out))
 }
@@ -356,12 +358,15 @@ pub struct Presigner {
     options: SigningOptions,
     rules: Rules,
     encoded_token: Option<String>,
+    /// The string to sign's credential scope after its date ([`ScopeTail`]).
+    scope_tail: String,
     cache: Mutex<DateCache>,
 }
 
 /// What a [`Presigner`] caches for one UTC date.
 struct DateCache {
-    /// The date (`YYYYMMDD`) and the HMAC state keyed with its signing key, once derived.
+    /// The date (`YYYYMMDD`) and the HMAC state keyed with its signing key, once derived, with
+    /// the string to sign's [head](write_head) already written.
     key: Option<([u8; 8], HmacSha256)>,
     /// [`Signer::write_auth_head`] for that date. Its capacity is reserved up front, so that
     /// neither the first presign nor a change of date allocates.
@@ -384,12 +389,15 @@ impl Presigner {
             s
         });
         let auth_head = String::with_capacity(auth_head_len(credentials.access_key_id(), &scope));
+        let mut scope_tail = String::new();
+        ScopeTail::Of(&scope).write(&mut scope_tail);
         Self {
             rules: Rules::of(scope.service()),
             credentials,
             scope,
             options,
             encoded_token,
+            scope_tail,
             cache: Mutex::new(DateCache {
                 key: None,
                 auth_head,
@@ -444,6 +452,7 @@ impl Presigner {
             rules: self.rules,
             token: self.encoded_token.as_deref().map(Token::Encoded),
             sign_token: self.options.signs_token(self.rules),
+            scope_tail: ScopeTail::Cached(&self.scope_tail),
         };
         signer.presign_into(url, time, expires, out, |date, out| {
             self.begin_auth(&signer, date, out)
@@ -463,13 +472,14 @@ impl Presigner {
         let mac = match &cache.key {
             Some((cached_day, mac)) if *cached_day == day => mac.clone(),
             _ => {
-                let mac = SigningKey::derive(
+                let mut mac = SigningKey::derive(
                     self.credentials.secret_access_key(),
                     date.date(),
                     self.scope.region(),
                     self.scope.service(),
                 )
                 .mac();
+                write_head(&mut mac, date);
                 cache.auth_head.clear();
                 signer.write_auth_head(date, &mut cache.auth_head);
                 cache.key = Some((day, mac.clone()));
@@ -525,6 +535,7 @@ struct Signer<'a> {
     rules: Rules,
     token: Option<Token<'a>>,
     sign_token: bool,
+    scope_tail: ScopeTail<'a>,
 }
 
 /// Where a query parameter sits in the output: `out[start..end]` is `key=value`, with the
@@ -986,47 +997,54 @@ impl<'a> Signer<'a> {
     }
 
     /// Signs the canonical request's hash.
+    /// `mac` has the [head](write_head) of the string to sign already.
     fn sign_hash(&self, date: &AmzDate, hash: [u8; 32], mut mac: HmacSha256) -> Signature {
-        let string_to_sign = StringToSign::new(date, CredentialScope::new(date, self.scope), &hash);
-        // Gathered on the stack and hashed in one call (it is at most 250 bytes).
-        let mut buffer = StackBuffer::<256>::new();
-        string_to_sign.write(&mut buffer);
-        match buffer.as_bytes() {
-            Some(bytes) => mac.update(bytes),
-            None => string_to_sign.write(&mut mac),
-        }
+        write_rest(
+            &mut mac,
+            date,
+            self.scope_tail,
+            Hex64::new(&hash).as_bytes(),
+        );
         Signature::from_mac(mac)
     }
 }
 
 /// Whether the URL's own `query` can be signed as it is, after the authentication
 /// parameters: it [`is_plain_query`] (or is empty), its items are in canonical order (by key,
-/// then value), and every key sorts after `X-Amz-SignedHeaders`, the last authentication
-/// parameter, and is not one of them. This is the usual case, such as `room=lobby`: the
-/// canonical query is then the authentication parameters, `&`, and `query`.
+/// then value), and every key starts with a byte that sorts after `X` (so after every
+/// authentication parameter), other than `x`. This is the usual case, such as `room=lobby`:
+/// the canonical query is then the authentication parameters, `&`, and `query`.
 fn is_simple_query(query: &str) -> bool {
-    if query.is_empty() {
-        return true;
-    }
+    let bytes = query.as_bytes();
     let mut previous: Option<(&[u8], &[u8])> = None;
-    for item in query.as_bytes().split(|&b| b == b'&') {
-        let Some(eq) = item.iter().position(|&b| b == b'=') else {
+    let mut item_ok = |start: usize, eq: Option<usize>, end: usize| {
+        let Some(eq) = eq else { return false };
+        let (Some(key), Some(value)) = (bytes.get(start..eq), bytes.get(eq + 1..end)) else {
             return false;
         };
-        let (key, value) = item.split_at(eq);
-        let value = value.get(1..).unwrap_or_default();
-        if key.is_empty()
-            || !key_before(b"X-Amz-SignedHeaders", key)
-            // Possibly a reserved name (in any case): the general path refuses those.
-            || key.first().is_some_and(|b| b.eq_ignore_ascii_case(&b'x'))
-            || !key.iter().chain(value).all(|&b| Keep::Unreserved.keeps(b))
-            || previous.is_some_and(|p| p > (key, value))
-        {
-            return false;
-        }
+        // Every `X-Amz-*` key starts with `X`: a key that starts with a greater byte sorts
+        // after them all. One that starts with `x` might be a reserved name in another case:
+        // the general path refuses those.
+        let ok = key.first().is_some_and(|&b| b > b'X' && b != b'x')
+            && previous.is_none_or(|p| (key, value) >= p);
         previous = Some((key, value));
+        ok
+    };
+    let (mut start, mut eq) = (0, None);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'&' => {
+                if !item_ok(start, eq, i) {
+                    return false;
+                }
+                (start, eq) = (i + 1, None);
+            }
+            b'=' if eq.is_none() => eq = Some(i),
+            _ if Keep::Unreserved.keeps(b) => {}
+            _ => return false,
+        }
     }
-    true
+    query.is_empty() || item_ok(start, eq, bytes.len())
 }
 
 /// Whether re-encoding `query` (see [`write_user_params`]) leaves it as it is: only
@@ -1250,6 +1268,8 @@ mod tests {
             "a=&a-b=1",
             "z=",
             "Y=1",
+            "_a=1",
+            "~=1",
             "room=Lobby~.-_",
         ] {
             assert!(is_simple_query(query), "{query:?}");
@@ -1261,6 +1281,8 @@ mod tests {
             "a-b=1&a=1",
             // Sorts before an authentication parameter.
             "A=1",
+            "X=1",
+            "0=1",
             "X-Amz-Abc=1",
             // Might be a reserved name, in any case.
             "x-amz-date=1",
