@@ -17,6 +17,7 @@
 
 use url::{Position, Url};
 
+use crate::encode::is_unreserved;
 use crate::error::Error;
 use crate::scan::visit_special;
 use crate::sink::ByteTable;
@@ -75,6 +76,10 @@ pub(crate) struct Target<'a> {
     pub(crate) path: &'a str,
     /// The query as sent, without the `?`; `None` when there is no `?`.
     pub(crate) query: Option<&'a str>,
+    /// Whether `path` is its own canonical URI: normalized (no empty, `.` or `..` segment but
+    /// a trailing one) and of unreserved characters and `/` only. Known on the fast path only
+    /// (`false` otherwise).
+    pub(crate) path_is_canonical: bool,
 }
 
 /// Holds the parsed [`Url`] when the fast path does not apply.
@@ -111,6 +116,7 @@ impl<'a> Target<'a> {
             host: &url[Position::BeforeHost..Position::AfterPort],
             path: url.path(),
             query: url.query(),
+            path_is_canonical: false,
         })
     }
 
@@ -157,6 +163,7 @@ impl<'a> Target<'a> {
                 Some((start, end)) => Some(input.get(at(start)..at(end))?),
                 None => None,
             },
+            path_is_canonical: parts.path_is_canonical,
         })
     }
 }
@@ -182,6 +189,7 @@ struct Parts {
     colon: Option<usize>,
     path_end: usize,
     query: Option<(usize, usize)>,
+    path_is_canonical: bool,
 }
 
 /// The fast path's check of what follows `scheme://`, visited at the [special](is_special)
@@ -196,6 +204,8 @@ struct Scanner<'r> {
     authority_end: usize,
     path_end: usize,
     query_end: usize,
+    /// See [`Target::path_is_canonical`].
+    path_is_canonical: bool,
 }
 
 impl<'r> Scanner<'r> {
@@ -208,6 +218,7 @@ impl<'r> Scanner<'r> {
             authority_end: 0,
             path_end: 0,
             query_end: 0,
+            path_is_canonical: true,
         }
     }
 
@@ -241,7 +252,11 @@ impl<'r> Scanner<'r> {
                 _ => false,
             },
             Section::Path => match b {
-                b'/' => self.end_segment(i) && self.start_segment(i + 1),
+                b'/' => {
+                    // An empty segment (`//`) is dropped from the canonical URI.
+                    self.path_is_canonical &= self.part_start < i;
+                    self.end_segment(i) && self.start_segment(i + 1)
+                }
                 b'?' | b'#' => {
                     self.path_end = i;
                     self.section = if b == b'?' {
@@ -252,16 +267,24 @@ impl<'r> Scanner<'r> {
                     };
                     self.end_segment(i)
                 }
-                b'%' => match (self.rest.get(i + 1), self.rest.get(i + 2)) {
-                    // `%2E` could spell a dot segment.
-                    (Some(h), Some(l)) => {
-                        h.is_ascii_hexdigit()
-                            && l.is_ascii_hexdigit()
-                            && !(*h == b'2' && l.eq_ignore_ascii_case(&b'e'))
+                b'%' => {
+                    // The canonical URI encodes the `%` once more (`%3D` becomes `%253D`).
+                    self.path_is_canonical = false;
+                    match (self.rest.get(i + 1), self.rest.get(i + 2)) {
+                        // `%2E` could spell a dot segment.
+                        (Some(h), Some(l)) => {
+                            h.is_ascii_hexdigit()
+                                && l.is_ascii_hexdigit()
+                                && !(*h == b'2' && l.eq_ignore_ascii_case(&b'e'))
+                        }
+                        _ => false,
                     }
-                    _ => false,
-                },
-                _ => PATH_KEEPS.get(b),
+                }
+                _ => {
+                    // Kept in a path, but encoded in the canonical URI?
+                    self.path_is_canonical &= is_unreserved(b);
+                    PATH_KEEPS.get(b)
+                }
             },
             // The parser percent-encodes `"`, `'`, `<` and `>` in a query.
             Section::Query => match b {
@@ -323,6 +346,7 @@ impl<'r> Scanner<'r> {
         Some(Parts {
             authority_end: self.authority_end,
             colon: self.colon,
+            path_is_canonical: self.path_is_canonical,
             path_end: self.path_end,
             query,
         })
@@ -642,6 +666,14 @@ mod fast_path_property {
                     prop_assert_eq!(fast.host, slow.host, "{}", input);
                     prop_assert_eq!(fast.path, slow.path, "{}", input);
                     prop_assert_eq!(fast.query, slow.query, "{}", input);
+                    let mut canonical_uri = String::new();
+                    crate::canonical::write_canonical_uri(&mut canonical_uri, fast.path, true);
+                    prop_assert_eq!(
+                        fast.path_is_canonical,
+                        canonical_uri == fast.path,
+                        "{}",
+                        input
+                    );
                     // And the input needs no fix-up of `[ ] ^ |` (the fast path declines those).
                     let mut fixed = url.clone();
                     escape_path_chars_rfc3986_forbids(&mut fixed);
