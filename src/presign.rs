@@ -557,27 +557,32 @@ impl Param {
     }
 }
 
-/// The URL's own query parameters, to be sorted: on the stack for up to 16, on the heap
-/// beyond.
+/// The URL's own query parameters, to be sorted: none yet (most URLs record none, see
+/// [`is_simple_query`]), on the stack for up to 16, on the heap beyond.
 #[expect(
     clippy::large_enum_variant,
     reason = "the inline variant lives on the stack on purpose: it saves an allocation"
 )]
 enum Params {
+    Empty,
     Inline { buf: [Param; 16], len: usize },
     Heap(Vec<Param>),
 }
 
 impl Params {
     fn new() -> Self {
-        Self::Inline {
-            buf: [Param::default(); 16],
-            len: 0,
-        }
+        Self::Empty
     }
 
     fn push(&mut self, param: Param) {
         match self {
+            // The slots after `len` are never read.
+            Self::Empty => {
+                *self = Self::Inline {
+                    buf: [param; 16],
+                    len: 1,
+                }
+            }
             Self::Inline { buf, len } => {
                 if let Some(slot) = buf.get_mut(*len) {
                     *slot = param;
@@ -594,6 +599,7 @@ impl Params {
 
     fn as_mut_slice(&mut self) -> &mut [Param] {
         match self {
+            Self::Empty => &mut [],
             Self::Inline { buf, len } => buf.get_mut(..*len).unwrap_or_default(),
             Self::Heap(v) => v,
         }
