@@ -1196,17 +1196,59 @@ fn write_canonical_query(sink: &mut impl Sink, out: &str, user: &[Param], auth: 
 
 /// [`write_canonical_query`] for a query that [`is_simple_query`]: the authentication
 /// parameters, then `query` after a `&`.
+///
+/// [`Signer::write_url`] writes `X-Amz-Algorithm` to `X-Amz-Expires` one after the other,
+/// then `&X-Amz-SignedHeaders=host&X-Amz-Signature=`: without a signed session token, or with
+/// one in between, the parameters are a few slices of `out` (the `&` that ends the last one
+/// also joins `query`).
 fn write_simple_canonical_query(
     sink: &mut impl Sink,
     out: &str,
     auth: &[AuthParam<'_>],
     query: &str,
 ) {
-    write_canonical_query(sink, out, &[], auth);
-    if !query.is_empty() {
-        sink.put("&");
-        sink.put(query);
+    let slice = |start: usize, end: usize| out.get(start..end).unwrap_or_default();
+    let signed_headers_end =
+        |signed_headers: &Param| signed_headers.end + usize::from(!query.is_empty());
+    match auth {
+        [
+            AuthParam::InOut(algorithm),
+            _,
+            _,
+            _,
+            AuthParam::InOut(signed_headers),
+        ] => {
+            sink.put(slice(algorithm.start, signed_headers_end(signed_headers)));
+        }
+        [
+            AuthParam::InOut(algorithm),
+            _,
+            _,
+            AuthParam::InOut(expires),
+            token,
+            AuthParam::InOut(signed_headers),
+        ] => {
+            sink.put(slice(algorithm.start, expires.end));
+            match token {
+                AuthParam::InOut(token) => {
+                    sink.put("&");
+                    sink.put(slice(token.start, token.end));
+                }
+                AuthParam::CachedToken(token) => {
+                    sink.put("&X-Amz-Security-Token=");
+                    sink.put(token);
+                }
+            }
+            sink.put(slice(expires.end, signed_headers_end(signed_headers)));
+        }
+        _ => {
+            write_canonical_query(sink, out, &[], auth);
+            if !query.is_empty() {
+                sink.put("&");
+            }
+        }
     }
+    sink.put(query);
 }
 
 /// Writes `s`, after a `&` unless it is the first parameter.
