@@ -796,10 +796,7 @@ impl<'a> Signer<'a> {
         };
         // `?`, the URL's own parameters each with a `&` after it, then the authentication
         // parameters.
-        target.scheme.as_str().len()
-            + "://".len()
-            + target.authority.len()
-            + target.path.len()
+        target.head.len()
             + "?".len()
             + query
             + auth_head_len(self.access_key_id, self.scope)
@@ -826,14 +823,13 @@ impl<'a> Signer<'a> {
     ) -> Result<(Layout<'a>, HmacSha256), Error> {
         let (expires_buf, expires_digits) = digits(expires);
         let query = target.query.unwrap_or_default();
-        let simple_query = is_simple_query(query);
+        let simple_query = target
+            .simple_query
+            .unwrap_or_else(|| is_simple_query(query));
         let plain_query = simple_query || is_plain_query(query);
         out.reserve(self.url_capacity(target, plain_query, expires_digits));
 
-        out.push_str(target.scheme.as_str());
-        out.push_str("://");
-        out.push_str(target.authority);
-        out.push_str(target.path);
+        out.push_str(target.head);
         out.push('?');
         let query_start = out.len();
         if simple_query {
@@ -841,10 +837,8 @@ impl<'a> Signer<'a> {
             if !query.is_empty() {
                 out.push('&');
             }
-        } else if plain_query {
-            write_plain_user_params(query, user_params, out)?;
         } else {
-            write_user_params(query, user_params, out)?;
+            write_user_params(query, plain_query, user_params, out)?;
         }
 
         // X-Amz-Algorithm, X-Amz-Credential, and X-Amz-Date up to the time of day.
@@ -1018,7 +1012,7 @@ impl<'a> Signer<'a> {
 /// then value), and every key starts with a byte that sorts after `X` (so after every
 /// authentication parameter), other than `x`. This is the usual case, such as `room=lobby`:
 /// the canonical query is then the authentication parameters, `&`, and `query`.
-fn is_simple_query(query: &str) -> bool {
+pub(crate) fn is_simple_query(query: &str) -> bool {
     let bytes = query.as_bytes();
     let mut previous: Option<(&[u8], &[u8])> = None;
     let mut item_ok = |start: usize, eq: Option<usize>, end: usize| {
@@ -1126,9 +1120,17 @@ fn check_not_reserved(encoded_key: &str) -> Result<(), Error> {
     }
 }
 
-/// Writes the URL's own query parameters, each re-encoded and followed by `&`, and records
-/// where they are.
-fn write_user_params(query: &str, user_params: &mut Params, out: &mut String) -> Result<(), Error> {
+/// Writes the URL's own query parameters, each re-encoded (unless the query [is
+/// plain](is_plain_query)) and followed by `&`, and records where they are.
+fn write_user_params(
+    query: &str,
+    plain: bool,
+    user_params: &mut Params,
+    out: &mut String,
+) -> Result<(), Error> {
+    if plain {
+        return write_plain_user_params(query, user_params, out);
+    }
     for (key, value) in split_query(query) {
         let start = out.len();
         reencode_query_component(out, key);

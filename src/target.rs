@@ -42,15 +42,6 @@ impl Scheme {
         }
     }
 
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Ws => "ws",
-            Self::Wss => "wss",
-            Self::Http => "http",
-            Self::Https => "https",
-        }
-    }
-
     pub(crate) fn is_websocket(self) -> bool {
         matches!(self, Self::Ws | Self::Wss)
     }
@@ -67,9 +58,9 @@ impl Scheme {
 /// [`Url`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Target<'a> {
+    /// What comes before the query: `scheme://[userinfo@]host[:port]/path`.
+    pub(crate) head: &'a str,
     pub(crate) scheme: Scheme,
-    /// What follows `scheme://` up to the path: `[userinfo@]host[:port]`.
-    pub(crate) authority: &'a str,
     /// The `Host` header the client sends: lowercase host, `:port` unless it is the default.
     pub(crate) host: &'a str,
     /// The path as sent (at least `/`).
@@ -80,6 +71,12 @@ pub(crate) struct Target<'a> {
     /// a trailing one) and of unreserved characters and `/` only. Known on the fast path only
     /// (`false` otherwise).
     pub(crate) path_is_canonical: bool,
+    /// Whether the query is *simple*: empty, or items `key=value` of unreserved characters
+    /// only, each key starting with a byte that sorts after `X` other than `x`, in canonical
+    /// order (by key, then value); the presigner then signs it as it is. Known on the fast path
+    /// for a query of at most one item, or with an item that is not of that form; `None`
+    /// otherwise (see `presign::is_simple_query`).
+    pub(crate) simple_query: Option<bool>,
 }
 
 /// Holds the parsed [`Url`] when the fast path does not apply.
@@ -111,12 +108,13 @@ impl<'a> Target<'a> {
             return Err(Error::MissingHost);
         }
         Ok(Self {
+            head: &url[..Position::AfterPath],
             scheme,
-            authority: &url[Position::BeforeUsername..Position::AfterPort],
             host: &url[Position::BeforeHost..Position::AfterPort],
             path: url.path(),
             query: url.query(),
             path_is_canonical: false,
+            simple_query: None,
         })
     }
 
@@ -155,8 +153,8 @@ impl<'a> Target<'a> {
             return None;
         }
         Some(Self {
+            head: input.get(..at(parts.path_end))?,
             scheme,
-            authority,
             host: authority,
             path: input.get(at(parts.authority_end)..at(parts.path_end))?,
             query: match parts.query {
@@ -164,6 +162,7 @@ impl<'a> Target<'a> {
                 None => None,
             },
             path_is_canonical: parts.path_is_canonical,
+            simple_query: parts.simple_query,
         })
     }
 }
@@ -190,6 +189,7 @@ struct Parts {
     path_end: usize,
     query: Option<(usize, usize)>,
     path_is_canonical: bool,
+    simple_query: Option<bool>,
 }
 
 /// The fast path's check of what follows `scheme://`, visited at the [special](is_special)
@@ -206,6 +206,11 @@ struct Scanner<'r> {
     query_end: usize,
     /// See [`Target::path_is_canonical`].
     path_is_canonical: bool,
+    /// The query's items so far, whether the current one has its `=`, and whether all so far
+    /// are of the form of a [simple](Target::simple_query) query (order aside).
+    query_items: u32,
+    query_item_has_eq: bool,
+    query_items_simple: bool,
 }
 
 impl<'r> Scanner<'r> {
@@ -219,6 +224,9 @@ impl<'r> Scanner<'r> {
             path_end: 0,
             query_end: 0,
             path_is_canonical: true,
+            query_items: 0,
+            query_item_has_eq: false,
+            query_items_simple: true,
         }
     }
 
@@ -260,6 +268,7 @@ impl<'r> Scanner<'r> {
                 b'?' | b'#' => {
                     self.path_end = i;
                     self.section = if b == b'?' {
+                        self.start_query_item(i + 1);
                         Section::Query
                     } else {
                         self.query_end = i;
@@ -289,15 +298,41 @@ impl<'r> Scanner<'r> {
             // The parser percent-encodes `"`, `'`, `<` and `>` in a query.
             Section::Query => match b {
                 b'#' => {
+                    self.end_query_item();
                     self.query_end = i;
                     self.section = Section::Fragment;
                     true
                 }
+                b'&' => {
+                    self.end_query_item();
+                    self.start_query_item(i + 1);
+                    true
+                }
+                b'=' => {
+                    self.query_items_simple &= !self.query_item_has_eq;
+                    self.query_item_has_eq = true;
+                    true
+                }
                 b'"' | b'\'' | b'<' | b'>' => false,
-                _ => is_printable(b),
+                _ => {
+                    self.query_items_simple &= is_unreserved(b);
+                    is_printable(b)
+                }
             },
             Section::Fragment => is_printable(b),
         }
+    }
+
+    /// A query item starts at `at`: its key's first byte must sort after `X` (and not be `x`)
+    /// for the query to be simple.
+    fn start_query_item(&mut self, at: usize) {
+        self.query_items += 1;
+        self.query_item_has_eq = false;
+        self.query_items_simple &= self.rest.get(at).is_some_and(|&b| b > b'X' && b != b'x');
+    }
+
+    fn end_query_item(&mut self) {
+        self.query_items_simple &= self.query_item_has_eq;
     }
 
     fn start_segment(&mut self, at: usize) -> bool {
@@ -339,16 +374,28 @@ impl<'r> Scanner<'r> {
                     return None;
                 }
             }
-            Section::Query => self.query_end = end,
+            Section::Query => {
+                self.end_query_item();
+                self.query_end = end;
+            }
             Section::Fragment => {}
         }
         let query = (self.query_end > self.path_end).then_some((self.path_end + 1, self.query_end));
+        let simple_query = match query {
+            None => Some(true),
+            Some((start, end)) if start == end => Some(true),
+            _ if !self.query_items_simple => Some(false),
+            // One item in canonical form is in canonical order.
+            _ if self.query_items == 1 => Some(true),
+            _ => None,
+        };
         Some(Parts {
             authority_end: self.authority_end,
             colon: self.colon,
             path_is_canonical: self.path_is_canonical,
             path_end: self.path_end,
             query,
+            simple_query,
         })
     }
 }
@@ -476,7 +523,7 @@ mod tests {
         let t = Target::from_url(&url).ok()?;
         Some((
             t.scheme,
-            t.authority.to_owned(),
+            t.head.to_owned(),
             t.host.to_owned(),
             t.path.to_owned(),
             t.query.map(str::to_owned),
@@ -487,7 +534,7 @@ mod tests {
         let t = Target::parse_serialized(input)?;
         Some((
             t.scheme,
-            t.authority.to_owned(),
+            t.head.to_owned(),
             t.host.to_owned(),
             t.path.to_owned(),
             t.query.map(str::to_owned),
@@ -538,10 +585,10 @@ mod tests {
 
     #[test]
     fn parser_normalizes_like_a_browser() {
-        let (scheme, authority, host, path, query) =
+        let (scheme, head, host, path, query) =
             slow("WSS://User@EXAMPLE.com:443/a/./b/../c d/é?q=a b#f").unwrap();
         assert_eq!(scheme, Scheme::Wss);
-        assert_eq!(authority, "User@example.com");
+        assert_eq!(head, "wss://User@example.com/a/c%20d/%C3%A9");
         assert_eq!(host, "example.com");
         assert_eq!(path, "/a/c%20d/%C3%A9");
         assert_eq!(query.as_deref(), Some("q=a%20b"));
@@ -595,6 +642,7 @@ mod fast_path_property {
     use proptest::test_runner::{Config, TestRunner};
 
     use super::*;
+    use crate::presign::is_simple_query;
 
     fn input() -> impl Strategy<Value = String> {
         let scheme = prop::sample::select(&["wss", "ws", "https", "http", "WSS"][..]);
@@ -662,7 +710,7 @@ mod fast_path_property {
                     let slow =
                         Target::from_url(&url).map_err(|e| TestCaseError::fail(e.to_string()))?;
                     prop_assert_eq!(fast.scheme, slow.scheme, "{}", input);
-                    prop_assert_eq!(fast.authority, slow.authority, "{}", input);
+                    prop_assert_eq!(fast.head, slow.head, "{}", input);
                     prop_assert_eq!(fast.host, slow.host, "{}", input);
                     prop_assert_eq!(fast.path, slow.path, "{}", input);
                     prop_assert_eq!(fast.query, slow.query, "{}", input);
@@ -674,6 +722,10 @@ mod fast_path_property {
                         "{}",
                         input
                     );
+                    if let Some(simple) = fast.simple_query {
+                        let query = fast.query.unwrap_or_default();
+                        prop_assert_eq!(simple, is_simple_query(query), "{}", input);
+                    }
                     // And the input needs no fix-up of `[ ] ^ |` (the fast path declines those).
                     let mut fixed = url.clone();
                     escape_path_chars_rfc3986_forbids(&mut fixed);
