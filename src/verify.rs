@@ -851,7 +851,13 @@ impl<'a> QueryRequest<'a> {
             .position(|b| b == b'?' || b == b'#')
             .filter(|&at| url.as_bytes().get(at) == Some(&b'?'))
             .and_then(|at| Some((url.get(..at)?, url.get(at + 1..)?)));
+        // The URL parser trims spaces and control characters at the ends of its input: at
+        // the end of `head` they are inside the whole URL (`/ ?` has the path `/%20`), so
+        // such a URL takes the full parse.
         let quick = split.and_then(|(head, query)| {
+            if head.as_bytes().last().is_none_or(|&b| b <= b' ') {
+                return None;
+            }
             let request = Self::parse(method, "", query).ok()?;
             request.plain.then_some((head, request))
         });
