@@ -48,22 +48,19 @@ impl AmzDate {
                 year: i64::from(year),
             });
         }
-        let mut bytes = *b"00000000T000000Z";
-        // Each value fits its field: year 1970..=9999, month 1..=12, day 1..=31, hour 0..=23,
-        // minute and second 0..=59 (time never yields a leap second of 60).
-        let fields: [(u32, core::ops::Range<usize>); 6] = [
-            (year.unsigned_abs(), 0..4),
-            (u32::from(u8::from(utc.month())), 4..6),
-            (u32::from(utc.day()), 6..8),
-            (u32::from(utc.hour()), 9..11),
-            (u32::from(utc.minute()), 11..13),
-            (u32::from(utc.second()), 13..15),
+        // Each value fits its two digits: year 1970..=9999 in two halves, month 1..=12, day
+        // 1..=31, hour 0..=23, minute and second 0..=59 (time never yields a leap second).
+        let year = year.unsigned_abs();
+        let [y1, y2] = two_digits(year / 100);
+        let [y3, y4] = two_digits(year % 100);
+        let [m1, m2] = two_digits(u8::from(utc.month()).into());
+        let [d1, d2] = two_digits(utc.day().into());
+        let [h1, h2] = two_digits(utc.hour().into());
+        let [i1, i2] = two_digits(utc.minute().into());
+        let [s1, s2] = two_digits(utc.second().into());
+        let bytes = [
+            y1, y2, y3, y4, m1, m2, d1, d2, b'T', h1, h2, i1, i2, s1, s2, b'Z',
         ];
-        for (value, range) in fields {
-            if let Some(field) = bytes.get_mut(range) {
-                write_digits(field, value);
-            }
-        }
         Ok(Self {
             bytes,
             unix: utc.unix_timestamp(),
@@ -111,15 +108,30 @@ impl fmt::Debug for AmzDate {
     }
 }
 
-/// Writes `value` as zero-padded decimal filling `out` (the most significant digits are lost
-/// if it does not fit, which the callers rule out).
-fn write_digits(out: &mut [u8], mut value: u32) {
-    for digit in out.iter_mut().rev() {
-        let d = (value % 10) as u8;
-        *digit = b'0' + d;
-        value /= 10;
-    }
+/// The two decimal digits of `value` (below 100).
+fn two_digits(value: u32) -> [u8; 2] {
+    usize::try_from(value)
+        .ok()
+        .and_then(|v| DIGIT_PAIRS.get(v))
+        .copied()
+        .unwrap_or(*b"00")
 }
+
+/// `00` to `99`.
+#[allow(
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation,
+    reason = "in a const block, i < 100"
+)]
+static DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut pairs = [[0; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        pairs[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    pairs
+};
 
 #[cfg(test)]
 mod tests {
@@ -145,6 +157,19 @@ mod tests {
     fn sub_seconds_are_dropped() {
         let d = AmzDate::new(datetime!(2020-01-31 10:02:33.999 UTC)).unwrap();
         assert_eq!(d.date_time(), "20200131T100233Z");
+    }
+
+    #[test]
+    fn times_of_day_and_offsets() {
+        for (time, want) in [
+            (datetime!(1970-01-01 00:00:00 UTC), "19700101T000000Z"),
+            (datetime!(2000-02-29 23:59:59 UTC), "20000229T235959Z"),
+            (datetime!(2024-03-01 00:00:00 +00:01), "20240229T235900Z"),
+            (datetime!(2099-12-31 09:08:07 UTC), "20991231T090807Z"),
+            (datetime!(9999-12-31 23:59:59 +00:00:01), "99991231T235958Z"),
+        ] {
+            assert_eq!(AmzDate::new(time).unwrap().date_time(), want);
+        }
     }
 
     #[test]

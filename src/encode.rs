@@ -8,6 +8,7 @@
 
 use percent_encoding::{percent_decode_str, percent_encode_byte};
 
+use crate::scan::visit_special;
 use crate::sink::{ByteTable, Sink};
 
 /// Whether SigV4 leaves `byte` unencoded (RFC 3986 section 2.3).
@@ -47,51 +48,32 @@ impl Keep {
     }
 }
 
-/// Bit `i` of the result is set when `chunk[i]` must be percent-encoded.
-///
-/// Written as independent per-byte arithmetic on a fixed-size block so that the compiler turns
-/// it into SIMD compares; the eight-byte groups of flags are then gathered into bits with one
-/// multiplication each (the products of different bytes never overlap or carry).
+/// Whether `byte` must be percent-encoded, as arithmetic the compiler can vectorize.
 #[inline]
-fn escape_mask(chunk: &[u8; 64], keep: Keep) -> u64 {
+fn must_escape(byte: u8, keep: Keep) -> bool {
     // '-' (0x2D) and '.' (0x2E) always stay; '/' (0x2F) is the next byte up.
     let dash_dot_slash = 2 + u8::from(matches!(keep, Keep::UnreservedAndSlash));
-    let mut flags = [0u8; 64];
-    for (flag, &b) in flags.iter_mut().zip(chunk) {
-        let kept = (b | 0x20).wrapping_sub(b'a') < 26
-            || b.wrapping_sub(b'0') < 10
-            || b.wrapping_sub(b'-') < dash_dot_slash
-            || b == b'_'
-            || b == b'~';
-        *flag = u8::from(!kept);
-    }
-    let mut mask = 0;
-    for (k, group) in flags.chunks_exact(8).enumerate() {
-        let word = u64::from_le_bytes(group.try_into().unwrap_or_default());
-        mask |= (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * k);
-    }
-    mask
+    let kept = (byte | 0x20).wrapping_sub(b'a') < 26
+        || byte.wrapping_sub(b'0') < 10
+        || byte.wrapping_sub(b'-') < dash_dot_slash
+        || byte == b'_'
+        || byte == b'~';
+    !kept
 }
 
 /// Calls `escape` with the index of every byte of `bytes` that must be percent-encoded, in
 /// order.
 #[inline]
 fn for_each_escape(bytes: &[u8], keep: Keep, mut escape: impl FnMut(usize)) {
-    let mut chunks = bytes.chunks_exact(64);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let mut mask = escape_mask(chunk.try_into().unwrap_or(&[0; 64]), keep);
-        while mask != 0 {
-            escape(base + mask.trailing_zeros() as usize);
-            mask &= mask - 1;
-        }
-        base += 64;
-    }
-    for (i, &byte) in chunks.remainder().iter().enumerate() {
-        if !keep.keeps(byte) {
-            escape(base + i);
-        }
-    }
+    visit_special(
+        bytes,
+        b'a',
+        |b| must_escape(b, keep),
+        |i| {
+            escape(i);
+            true
+        },
+    );
 }
 
 /// Writes `input` percent-encoded.
@@ -190,15 +172,10 @@ mod tests {
     }
 
     #[test]
-    fn block_mask_agrees_with_the_byte_rule() {
+    fn escapes_agree_with_the_byte_rule() {
         for keep in [Keep::Unreserved, Keep::UnreservedAndSlash] {
             for byte in 0..=255u8 {
-                for at in [0, 7, 8, 31, 63] {
-                    let mut chunk = [b'a'; 64];
-                    chunk[at] = byte;
-                    let want = if keep.keeps(byte) { 0 } else { 1 << at };
-                    assert_eq!(escape_mask(&chunk, keep), want, "{byte:#04x} at {at}");
-                }
+                assert_eq!(must_escape(byte, keep), !keep.keeps(byte), "{byte:#04x}");
             }
         }
         let all: Vec<u8> = (0..=255).collect();

@@ -60,8 +60,8 @@ pub fn inspect(url: &str) -> Result<Inspection, Error> {
     let headers = Headers::Host(host).canonical(auth.signed_headers)?;
     let sign_token = signs_token(SessionTokenMode::ServiceDefault, &auth.scope);
 
-    let token = request.canonical_token(None);
-    let signed_token = token.as_deref().filter(|_| sign_token);
+    let token = request.canonical_token();
+    let signed_token = token.filter(|_| sign_token);
     let mut canonical_request = String::new();
     let shown_token = signed_token.map(|_| REDACTED);
     request.write_canonical(&mut canonical_request, shown_token, &headers);

@@ -23,6 +23,7 @@ mod http;
 mod inspect;
 mod presign;
 mod request;
+mod scan;
 mod scope;
 pub mod service;
 mod signing_key;

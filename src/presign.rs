@@ -9,23 +9,20 @@ use core::fmt;
 use core::time::Duration;
 use std::sync::{Mutex, PoisonError};
 
-use hmac::Mac as _;
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 use zeroize::Zeroize as _;
 
 use crate::amz_date::AmzDate;
-use crate::canonical::{
-    EMPTY_PAYLOAD_SHA256, SECURITY_TOKEN, split_query, write_canonical_request_with,
-};
+use crate::canonical::{SECURITY_TOKEN, split_query, write_presigned_get};
 use crate::credentials::{Credentials, Redacted};
 use crate::encode::{Keep, encode_into, encoded_len, reencode_query_component};
 use crate::error::Error;
 use crate::scope::{CredentialScope, Scope};
 use crate::service::Rules;
 use crate::signing_key::{HmacSha256, Signature, SigningKey, keyed};
-use crate::sink::{Sink, StackBuffer};
-use crate::string_to_sign::StringToSign;
+use crate::sink::{Hex64, Sink};
+use crate::string_to_sign::{ScopeTail, write_head, write_rest};
 use crate::target::{Target, UrlStorage};
 
 /// The query parameters the signer adds; a URL that already has one of them is refused.
@@ -304,17 +301,20 @@ pub fn presign_url_with_options(
         rules,
         token: credentials.session_token().map(Token::Raw),
         sign_token: options.signs_token(rules),
+        scope_tail: ScopeTail::Of(scope),
     };
     let mut out = String::new();
     signer.presign_into(url, time, expires, &mut out, |date, out| {
         signer.write_auth_head(date, out);
-        SigningKey::derive(
+        let mut mac = SigningKey::derive(
             credentials.secret_access_key(),
             date.date(),
             scope.region(),
             scope.service(),
         )
-        .mac()
+        .mac();
+        write_head(&mut mac, date);
+        mac
     })?;
     Ok(PresignedUrl(out))
 }
@@ -356,12 +356,15 @@ pub struct Presigner {
     options: SigningOptions,
     rules: Rules,
     encoded_token: Option<String>,
+    /// The string to sign's credential scope after its date ([`ScopeTail`]).
+    scope_tail: String,
     cache: Mutex<DateCache>,
 }
 
 /// What a [`Presigner`] caches for one UTC date.
 struct DateCache {
-    /// The date (`YYYYMMDD`) and the HMAC state keyed with its signing key, once derived.
+    /// The date (`YYYYMMDD`) and the HMAC state keyed with its signing key, once derived, with
+    /// the string to sign's [head](write_head) already written.
     key: Option<([u8; 8], HmacSha256)>,
     /// [`Signer::write_auth_head`] for that date. Its capacity is reserved up front, so that
     /// neither the first presign nor a change of date allocates.
@@ -384,12 +387,15 @@ impl Presigner {
             s
         });
         let auth_head = String::with_capacity(auth_head_len(credentials.access_key_id(), &scope));
+        let mut scope_tail = String::new();
+        ScopeTail::Of(&scope).write(&mut scope_tail);
         Self {
             rules: Rules::of(scope.service()),
             credentials,
             scope,
             options,
             encoded_token,
+            scope_tail,
             cache: Mutex::new(DateCache {
                 key: None,
                 auth_head,
@@ -444,6 +450,7 @@ impl Presigner {
             rules: self.rules,
             token: self.encoded_token.as_deref().map(Token::Encoded),
             sign_token: self.options.signs_token(self.rules),
+            scope_tail: ScopeTail::Cached(&self.scope_tail),
         };
         signer.presign_into(url, time, expires, out, |date, out| {
             self.begin_auth(&signer, date, out)
@@ -463,13 +470,14 @@ impl Presigner {
         let mac = match &cache.key {
             Some((cached_day, mac)) if *cached_day == day => mac.clone(),
             _ => {
-                let mac = SigningKey::derive(
+                let mut mac = SigningKey::derive(
                     self.credentials.secret_access_key(),
                     date.date(),
                     self.scope.region(),
                     self.scope.service(),
                 )
                 .mac();
+                write_head(&mut mac, date);
                 cache.auth_head.clear();
                 signer.write_auth_head(date, &mut cache.auth_head);
                 cache.key = Some((day, mac.clone()));
@@ -525,6 +533,7 @@ struct Signer<'a> {
     rules: Rules,
     token: Option<Token<'a>>,
     sign_token: bool,
+    scope_tail: ScopeTail<'a>,
 }
 
 /// Where a query parameter sits in the output: `out[start..end]` is `key=value`, with the
@@ -548,27 +557,32 @@ impl Param {
     }
 }
 
-/// The URL's own query parameters, to be sorted: on the stack for up to 16, on the heap
-/// beyond.
+/// The URL's own query parameters, to be sorted: none yet (most URLs record none, see
+/// [`is_simple_query`]), on the stack for up to 16, on the heap beyond.
 #[expect(
     clippy::large_enum_variant,
     reason = "the inline variant lives on the stack on purpose: it saves an allocation"
 )]
 enum Params {
+    Empty,
     Inline { buf: [Param; 16], len: usize },
     Heap(Vec<Param>),
 }
 
 impl Params {
     fn new() -> Self {
-        Self::Inline {
-            buf: [Param::default(); 16],
-            len: 0,
-        }
+        Self::Empty
     }
 
     fn push(&mut self, param: Param) {
         match self {
+            // The slots after `len` are never read.
+            Self::Empty => {
+                *self = Self::Inline {
+                    buf: [param; 16],
+                    len: 1,
+                }
+            }
             Self::Inline { buf, len } => {
                 if let Some(slot) = buf.get_mut(*len) {
                     *slot = param;
@@ -585,6 +599,7 @@ impl Params {
 
     fn as_mut_slice(&mut self) -> &mut [Param] {
         match self {
+            Self::Empty => &mut [],
             Self::Inline { buf, len } => buf.get_mut(..*len).unwrap_or_default(),
             Self::Heap(v) => v,
         }
@@ -625,6 +640,9 @@ impl<'t> AuthParams<'t> {
 /// the signature goes, and whether the session token is still to be appended after it.
 struct Layout<'t> {
     auth: AuthParams<'t>,
+    /// Where the URL's own query is in the output when it [`is_simple_query`] (and so is not
+    /// recorded in the URL's parameters).
+    simple_query: Option<(usize, usize)>,
     signature_at: usize,
     token_after_signature: Option<&'t str>,
 }
@@ -778,10 +796,7 @@ impl<'a> Signer<'a> {
         };
         // `?`, the URL's own parameters each with a `&` after it, then the authentication
         // parameters.
-        target.scheme.as_str().len()
-            + "://".len()
-            + target.authority.len()
-            + target.path.len()
+        target.head.len()
             + "?".len()
             + query
             + auth_head_len(self.access_key_id, self.scope)
@@ -808,18 +823,22 @@ impl<'a> Signer<'a> {
     ) -> Result<(Layout<'a>, HmacSha256), Error> {
         let (expires_buf, expires_digits) = digits(expires);
         let query = target.query.unwrap_or_default();
-        let plain_query = is_plain_query(query);
+        let simple_query = target
+            .simple_query
+            .unwrap_or_else(|| is_simple_query(query));
+        let plain_query = simple_query || is_plain_query(query);
         out.reserve(self.url_capacity(target, plain_query, expires_digits));
 
-        out.push_str(target.scheme.as_str());
-        out.push_str("://");
-        out.push_str(target.authority);
-        out.push_str(target.path);
+        out.push_str(target.head);
         out.push('?');
-        if plain_query {
-            write_plain_user_params(query, user_params, out)?;
+        let query_start = out.len();
+        if simple_query {
+            out.push_str(query);
+            if !query.is_empty() {
+                out.push('&');
+            }
         } else {
-            write_user_params(query, user_params, out)?;
+            write_user_params(query, plain_query, user_params, out)?;
         }
 
         // X-Amz-Algorithm, X-Amz-Credential, and X-Amz-Date up to the time of day.
@@ -897,6 +916,7 @@ impl<'a> Signer<'a> {
         Ok((
             Layout {
                 auth,
+                simple_query: simple_query.then_some((query_start, query_start + query.len())),
                 signature_at,
                 token_after_signature,
             },
@@ -941,9 +961,21 @@ impl<'a> Signer<'a> {
         layout: &Layout<'_>,
         user_params: &mut Params,
         out: &str,
-        mut mac: HmacSha256,
+        mac: HmacSha256,
     ) -> Signature {
         let user_params = user_params.as_mut_slice();
+        if let Some((start, end)) = layout.simple_query {
+            let mut hasher = Sha256::new();
+            write_presign_canonical_request_with(&mut hasher, target, |sink| {
+                write_simple_canonical_query(
+                    sink,
+                    out,
+                    layout.auth.as_slice(),
+                    out.get(start..end).unwrap_or_default(),
+                );
+            });
+            return self.sign_hash(date, hasher.finalize().into(), mac);
+        }
         if user_params.len() > 1 {
             user_params.sort_unstable_by(|a, b| {
                 a.key(out)
@@ -959,17 +991,58 @@ impl<'a> Signer<'a> {
             user_params,
             layout.auth.as_slice(),
         );
-        let hash: [u8; 32] = hasher.finalize().into();
-        let string_to_sign = StringToSign::new(date, CredentialScope::new(date, self.scope), &hash);
-        // Gathered on the stack and hashed in one call (it is at most 250 bytes).
-        let mut buffer = StackBuffer::<256>::new();
-        string_to_sign.write(&mut buffer);
-        match buffer.as_bytes() {
-            Some(bytes) => mac.update(bytes),
-            None => string_to_sign.write(&mut mac),
-        }
+        self.sign_hash(date, hasher.finalize().into(), mac)
+    }
+
+    /// Signs the canonical request's hash.
+    /// `mac` has the [head](write_head) of the string to sign already.
+    fn sign_hash(&self, date: &AmzDate, hash: [u8; 32], mut mac: HmacSha256) -> Signature {
+        write_rest(
+            &mut mac,
+            date,
+            self.scope_tail,
+            Hex64::new(&hash).as_bytes(),
+        );
         Signature::from_mac(mac)
     }
+}
+
+/// Whether the URL's own `query` can be signed as it is, after the authentication
+/// parameters: it [`is_plain_query`] (or is empty), its items are in canonical order (by key,
+/// then value), and every key starts with a byte that sorts after `X` (so after every
+/// authentication parameter), other than `x`. This is the usual case, such as `room=lobby`:
+/// the canonical query is then the authentication parameters, `&`, and `query`.
+pub(crate) fn is_simple_query(query: &str) -> bool {
+    let bytes = query.as_bytes();
+    let mut previous: Option<(&[u8], &[u8])> = None;
+    let mut item_ok = |start: usize, eq: Option<usize>, end: usize| {
+        let Some(eq) = eq else { return false };
+        let (Some(key), Some(value)) = (bytes.get(start..eq), bytes.get(eq + 1..end)) else {
+            return false;
+        };
+        // Every `X-Amz-*` key starts with `X`: a key that starts with a greater byte sorts
+        // after them all. One that starts with `x` might be a reserved name in another case:
+        // the general path refuses those.
+        let ok = key.first().is_some_and(|&b| b > b'X' && b != b'x')
+            && previous.is_none_or(|p| (key, value) >= p);
+        previous = Some((key, value));
+        ok
+    };
+    let (mut start, mut eq) = (0, None);
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'&' => {
+                if !item_ok(start, eq, i) {
+                    return false;
+                }
+                (start, eq) = (i + 1, None);
+            }
+            b'=' if eq.is_none() => eq = Some(i),
+            _ if Keep::Unreserved.keeps(b) => {}
+            _ => return false,
+        }
+    }
+    query.is_empty() || item_ok(start, eq, bytes.len())
 }
 
 /// Whether re-encoding `query` (see [`write_user_params`]) leaves it as it is: only
@@ -1047,9 +1120,17 @@ fn check_not_reserved(encoded_key: &str) -> Result<(), Error> {
     }
 }
 
-/// Writes the URL's own query parameters, each re-encoded and followed by `&`, and records
-/// where they are.
-fn write_user_params(query: &str, user_params: &mut Params, out: &mut String) -> Result<(), Error> {
+/// Writes the URL's own query parameters, each re-encoded (unless the query [is
+/// plain](is_plain_query)) and followed by `&`, and records where they are.
+fn write_user_params(
+    query: &str,
+    plain: bool,
+    user_params: &mut Params,
+    out: &mut String,
+) -> Result<(), Error> {
+    if plain {
+        return write_plain_user_params(query, user_params, out);
+    }
     for (key, value) in split_query(query) {
         let start = out.len();
         reencode_query_component(out, key);
@@ -1115,6 +1196,63 @@ fn write_canonical_query(sink: &mut impl Sink, out: &str, user: &[Param], auth: 
     }
 }
 
+/// [`write_canonical_query`] for a query that [`is_simple_query`]: the authentication
+/// parameters, then `query` after a `&`.
+///
+/// [`Signer::write_url`] writes `X-Amz-Algorithm` to `X-Amz-Expires` one after the other,
+/// then `&X-Amz-SignedHeaders=host&X-Amz-Signature=`: without a signed session token, or with
+/// one in between, the parameters are a few slices of `out` (the `&` that ends the last one
+/// also joins `query`).
+fn write_simple_canonical_query(
+    sink: &mut impl Sink,
+    out: &str,
+    auth: &[AuthParam<'_>],
+    query: &str,
+) {
+    let slice = |start: usize, end: usize| out.get(start..end).unwrap_or_default();
+    let signed_headers_end =
+        |signed_headers: &Param| signed_headers.end + usize::from(!query.is_empty());
+    match auth {
+        [
+            AuthParam::InOut(algorithm),
+            _,
+            _,
+            _,
+            AuthParam::InOut(signed_headers),
+        ] => {
+            sink.put(slice(algorithm.start, signed_headers_end(signed_headers)));
+        }
+        [
+            AuthParam::InOut(algorithm),
+            _,
+            _,
+            AuthParam::InOut(expires),
+            token,
+            AuthParam::InOut(signed_headers),
+        ] => {
+            sink.put(slice(algorithm.start, expires.end));
+            match token {
+                AuthParam::InOut(token) => {
+                    sink.put("&");
+                    sink.put(slice(token.start, token.end));
+                }
+                AuthParam::CachedToken(token) => {
+                    sink.put("&X-Amz-Security-Token=");
+                    sink.put(token);
+                }
+            }
+            sink.put(slice(expires.end, signed_headers_end(signed_headers)));
+        }
+        _ => {
+            write_canonical_query(sink, out, &[], auth);
+            if !query.is_empty() {
+                sink.put("&");
+            }
+        }
+    }
+    sink.put(query);
+}
+
 /// Writes `s`, after a `&` unless it is the first parameter.
 fn put_param(sink: &mut impl Sink, s: &str, first: &mut bool) {
     if !*first {
@@ -1132,14 +1270,23 @@ fn write_presign_canonical_request(
     user_params: &[Param],
     auth: &[AuthParam<'_>],
 ) {
-    write_canonical_request_with(
+    write_presign_canonical_request_with(sink, target, |sink| {
+        write_canonical_query(sink, out, user_params, auth);
+    });
+}
+
+/// [`write_presign_canonical_request`] with the canonical query written by `write_query`.
+fn write_presign_canonical_request_with<S: Sink>(
+    sink: &mut S,
+    target: &Target<'_>,
+    write_query: impl FnOnce(&mut S),
+) {
+    write_presigned_get(
         sink,
-        "GET",
         target.path,
-        true,
-        |sink| write_canonical_query(sink, out, user_params, auth),
-        &[("host", target.host)],
-        EMPTY_PAYLOAD_SHA256,
+        target.path_is_canonical,
+        target.host,
+        write_query,
     );
 }
 
@@ -1149,5 +1296,54 @@ fn key_before(a: &[u8], b: &[u8]) -> bool {
     match (a.first(), b.first()) {
         (Some(x), Some(y)) if x != y => x < y,
         _ => a < b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn simple_queries_are_canonical_sorted_and_after_the_auth_parameters() {
+        for query in [
+            "",
+            "room=lobby",
+            "a=1&b=2",
+            "a=1&a=2",
+            "a=1&a=1",
+            "a=&a-b=1",
+            "z=",
+            "Y=1",
+            "_a=1",
+            "~=1",
+            "room=Lobby~.-_",
+        ] {
+            assert!(is_simple_query(query), "{query:?}");
+        }
+        for query in [
+            // Not in canonical order.
+            "b=2&a=1",
+            "a=2&a=1",
+            "a-b=1&a=1",
+            // Sorts before an authentication parameter.
+            "A=1",
+            "X=1",
+            "0=1",
+            "X-Amz-Abc=1",
+            // Might be a reserved name, in any case.
+            "x-amz-date=1",
+            "X-amz-date=1",
+            "X-Amz-Tail=1",
+            // Not plain: re-encoding would change it.
+            "room",
+            "a=b=c",
+            "a%20b=1",
+            "a=b+c",
+            "&a=1",
+            "a=1&",
+            "a=1&&b=2",
+        ] {
+            assert!(!is_simple_query(query), "{query:?}");
+        }
     }
 }

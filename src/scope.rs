@@ -47,6 +47,17 @@ impl Scope {
         })
     }
 
+    /// Writes what follows the date in a credential scope:
+    /// `{separator}{region}{separator}{service}{separator}aws4_request`.
+    pub(crate) fn write_after_date(&self, sink: &mut impl Sink, separator: &str) {
+        sink.put(separator);
+        sink.put(&self.region);
+        sink.put(separator);
+        sink.put(&self.service);
+        sink.put(separator);
+        sink.put("aws4_request");
+    }
+
     /// Tells region and service from an AWS endpoint's host name:
     ///
     /// | host | service |
@@ -159,15 +170,14 @@ impl<'a> CredentialScope<'a> {
         Self { date, scope }
     }
 
+    pub(crate) fn scope(&self) -> &'a Scope {
+        self.scope
+    }
+
     /// Writes the scope with `separator` between its parts (`/` or, in a URL, `%2F`).
     pub(crate) fn write(&self, sink: &mut impl Sink, separator: &str) {
         sink.put_ascii(self.date.date_bytes());
-        sink.put(separator);
-        sink.put(&self.scope.region);
-        sink.put(separator);
-        sink.put(&self.scope.service);
-        sink.put(separator);
-        sink.put("aws4_request");
+        self.scope.write_after_date(sink, separator);
     }
 }
 

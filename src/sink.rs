@@ -83,52 +83,6 @@ impl<T: Copy> ByteTable<T> {
     }
 }
 
-/// Up to `N` bytes gathered on the stack, so that many small pieces reach a hash in one call.
-pub(crate) struct StackBuffer<const N: usize> {
-    bytes: [u8; N],
-    len: usize,
-    overflowed: bool,
-}
-
-impl<const N: usize> StackBuffer<N> {
-    pub(crate) fn new() -> Self {
-        Self {
-            bytes: [0; N],
-            len: 0,
-            overflowed: false,
-        }
-    }
-
-    /// What was written, or `None` if it did not fit.
-    pub(crate) fn as_bytes(&self) -> Option<&[u8]> {
-        if self.overflowed {
-            None
-        } else {
-            self.bytes.get(..self.len)
-        }
-    }
-}
-
-impl<const N: usize> Sink for StackBuffer<N> {
-    #[inline]
-    fn put(&mut self, s: &str) {
-        self.put_ascii(s.as_bytes());
-    }
-
-    /// Takes any bytes: what is written here is hashed, never read back as a `&str`.
-    #[inline]
-    fn put_ascii(&mut self, bytes: &[u8]) {
-        let end = self.len + bytes.len();
-        match self.bytes.get_mut(self.len..end) {
-            Some(dest) => {
-                dest.copy_from_slice(bytes);
-                self.len = end;
-            }
-            None => self.overflowed = true,
-        }
-    }
-}
-
 /// Lowercase hexadecimal of a 32-byte digest, without allocating.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Hex64([u8; 64]);

@@ -10,7 +10,7 @@
 use core::fmt;
 
 use crate::amz_date::AmzDate;
-use crate::scope::CredentialScope;
+use crate::scope::{CredentialScope, Scope};
 use crate::sink::{FmtSink, Hex64, Sink};
 
 /// The only algorithm this crate signs with (`X-Amz-Algorithm`).
@@ -58,14 +58,65 @@ impl<'a> StringToSign<'a> {
 
     /// Writes the exact bytes.
     pub(crate) fn write(&self, sink: &mut impl Sink) {
-        sink.put(ALGORITHM);
-        sink.put("\n");
-        sink.put_ascii(self.date.date_time_bytes());
-        sink.put("\n");
-        self.scope.write(sink, "/");
-        sink.put("\n");
-        sink.put_ascii(self.canonical_request_hash.0.as_bytes());
+        write_head(sink, self.date);
+        write_rest(
+            sink,
+            self.date,
+            ScopeTail::Of(self.scope.scope()),
+            self.canonical_request_hash.0.as_bytes(),
+        );
     }
+}
+
+/// Writes the start of every string to sign of `date`'s day: `AWS4-HMAC-SHA256\n{YYYYMMDD}T`
+/// (a [`Presigner`](crate::Presigner) caches the HMAC state after it).
+pub(crate) fn write_head(sink: &mut impl Sink, date: &AmzDate) {
+    sink.put(ALGORITHM);
+    sink.put("\n");
+    sink.put_ascii(date.date_bytes());
+    sink.put("T");
+}
+
+/// What follows the date in the credential scope, and the newline after it:
+/// `/{region}/{service}/aws4_request\n`.
+#[derive(Clone, Copy)]
+pub(crate) enum ScopeTail<'a> {
+    /// Written from the scope.
+    Of(&'a Scope),
+    /// Already written ([`ScopeTail::write`] into a `String`).
+    Cached(&'a str),
+}
+
+impl ScopeTail<'_> {
+    pub(crate) fn write(self, sink: &mut impl Sink) {
+        match self {
+            Self::Of(scope) => {
+                scope.write_after_date(sink, "/");
+                sink.put("\n");
+            }
+            Self::Cached(tail) => sink.put(tail),
+        }
+    }
+}
+
+/// Writes the rest of the string to sign after [`write_head`]:
+/// `{HHMMSS}Z\n{credential scope}\n{hex of the canonical request's hash}`.
+pub(crate) fn write_rest(
+    sink: &mut impl Sink,
+    date: &AmzDate,
+    scope_tail: ScopeTail<'_>,
+    hash_hex: &[u8; 64],
+) {
+    // The time of day, the newline and the scope's date, gathered into one piece.
+    let mut time_and_date = *b"HHMMSSZ\nYYYYMMDD";
+    let (time, day) = time_and_date.split_at_mut(8);
+    if let (Some(time), Some(from)) = (time.get_mut(..7), date.date_time_bytes().get(9..)) {
+        time.copy_from_slice(from);
+    }
+    day.copy_from_slice(date.date_bytes());
+    sink.put_ascii(&time_and_date);
+    scope_tail.write(sink);
+    sink.put_ascii(hash_hex);
 }
 
 impl fmt::Display for StringToSign<'_> {

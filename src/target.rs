@@ -17,7 +17,9 @@
 
 use url::{Position, Url};
 
+use crate::encode::is_unreserved;
 use crate::error::Error;
+use crate::scan::visit_special;
 use crate::sink::ByteTable;
 
 /// A URL scheme that can be presigned.
@@ -40,15 +42,6 @@ impl Scheme {
         }
     }
 
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Ws => "ws",
-            Self::Wss => "wss",
-            Self::Http => "http",
-            Self::Https => "https",
-        }
-    }
-
     pub(crate) fn is_websocket(self) -> bool {
         matches!(self, Self::Ws | Self::Wss)
     }
@@ -65,15 +58,25 @@ impl Scheme {
 /// [`Url`].
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Target<'a> {
+    /// What comes before the query: `scheme://[userinfo@]host[:port]/path`.
+    pub(crate) head: &'a str,
     pub(crate) scheme: Scheme,
-    /// What follows `scheme://` up to the path: `[userinfo@]host[:port]`.
-    pub(crate) authority: &'a str,
     /// The `Host` header the client sends: lowercase host, `:port` unless it is the default.
     pub(crate) host: &'a str,
     /// The path as sent (at least `/`).
     pub(crate) path: &'a str,
     /// The query as sent, without the `?`; `None` when there is no `?`.
     pub(crate) query: Option<&'a str>,
+    /// Whether `path` is its own canonical URI: normalized (no empty, `.` or `..` segment but
+    /// a trailing one) and of unreserved characters and `/` only. Known on the fast path only
+    /// (`false` otherwise).
+    pub(crate) path_is_canonical: bool,
+    /// Whether the query is *simple*: empty, or items `key=value` of unreserved characters
+    /// only, each key starting with a byte that sorts after `X` other than `x`, in canonical
+    /// order (by key, then value); the presigner then signs it as it is. Known on the fast path
+    /// for a query of at most one item, or with an item that is not of that form; `None`
+    /// otherwise (see `presign::is_simple_query`).
+    pub(crate) simple_query: Option<bool>,
 }
 
 /// Holds the parsed [`Url`] when the fast path does not apply.
@@ -105,20 +108,24 @@ impl<'a> Target<'a> {
             return Err(Error::MissingHost);
         }
         Ok(Self {
+            head: &url[..Position::AfterPath],
             scheme,
-            authority: &url[Position::BeforeUsername..Position::AfterPort],
             host: &url[Position::BeforeHost..Position::AfterPort],
             path: url.path(),
             query: url.query(),
+            path_is_canonical: false,
+            simple_query: None,
         })
     }
 
     /// The fast path: accepts only input that the WHATWG parser would serialize unchanged
     /// (apart from dropping a fragment), so that borrowing it is the same as parsing it.
     ///
-    /// One pass over the bytes: every byte must be printable ASCII (the parser drops tabs and
-    /// newlines and trims spaces and controls), the host a plain lowercase DNS name, the port
-    /// canonical and not the default, the path one the parser leaves alone.
+    /// One pass over the bytes after the scheme, looking only at those that are not a
+    /// lowercase letter, digit or `-` (see [`Scanner`]): every byte must be printable ASCII
+    /// (the parser drops tabs and newlines and trims spaces and controls), the host a plain
+    /// lowercase DNS name, the port canonical and not the default, the path one the parser
+    /// leaves alone.
     fn parse_serialized(input: &'a str) -> Option<Self> {
         let bytes = input.as_bytes();
         let (scheme, after_scheme) = if bytes.starts_with(b"wss://") {
@@ -132,41 +139,263 @@ impl<'a> Target<'a> {
         } else {
             return None;
         };
-        // Authority: up to the first `/`, `?` or `#`.
-        let (authority_len, colon) = scan_authority(bytes.get(after_scheme..)?)?;
-        let path_start = after_scheme + authority_len;
-        let authority = input.get(after_scheme..path_start)?;
-        if let Some(colon) = colon
+        let rest = bytes.get(after_scheme..)?;
+        let mut scanner = Scanner::new(rest);
+        if !visit_special(rest, b'a', is_special, |i| scanner.visit(i)) {
+            return None;
+        }
+        let parts = scanner.finish()?;
+        let at = |n: usize| after_scheme + n;
+        let authority = input.get(after_scheme..at(parts.authority_end))?;
+        if let Some(colon) = parts.colon
             && !is_canonical_port(authority.get(colon + 1..)?, scheme)
         {
             return None;
         }
-        // Path: up to `?` or `#`; the parser would add a missing `/`, so one is required.
-        let path_len = check_serialized_path(bytes.get(path_start..)?)?;
-        let path_end = path_start + path_len;
-        let path = input.get(path_start..path_end)?;
-        // Query (without the `?`) up to `#`, then the fragment: printable ASCII only.
-        let (query, fragment_start) = if bytes.get(path_end) == Some(&b'?') {
-            let query_start = path_end + 1;
-            let query_len = query_until_hash(bytes.get(query_start..)?)?;
-            let query_end = query_start + query_len;
-            (Some(input.get(query_start..query_end)?), query_end)
-        } else {
-            (None, path_end)
-        };
-        if !bytes
-            .get(fragment_start..)?
-            .iter()
-            .all(|&b| is_printable(b))
-        {
-            return None;
-        }
         Some(Self {
+            head: input.get(..at(parts.path_end))?,
             scheme,
-            authority,
             host: authority,
-            path,
+            path: input.get(at(parts.authority_end)..at(parts.path_end))?,
+            query: match parts.query {
+                Some((start, end)) => Some(input.get(at(start)..at(end))?),
+                None => None,
+            },
+            path_is_canonical: parts.path_is_canonical,
+            simple_query: parts.simple_query,
+        })
+    }
+}
+
+/// What the fast path does not skip: anything but `a-z`, `0-9` and `-`.
+#[inline]
+fn is_special(b: u8) -> bool {
+    !(b.wrapping_sub(b'a') < 26 || b.wrapping_sub(b'0') < 10 || b == b'-')
+}
+
+/// Which part of the URL the [`Scanner`] is in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Authority,
+    Path,
+    Query,
+    Fragment,
+}
+
+/// Where [`Scanner::finish`] found the parts, as offsets after `scheme://`.
+struct Parts {
+    authority_end: usize,
+    colon: Option<usize>,
+    path_end: usize,
+    query: Option<(usize, usize)>,
+    path_is_canonical: bool,
+    simple_query: Option<bool>,
+}
+
+/// The fast path's check of what follows `scheme://`, visited at the [special](is_special)
+/// bytes only (in order): the ordinary ones are valid everywhere, except that after a `:` in
+/// the authority the port is checked as a whole.
+struct Scanner<'r> {
+    rest: &'r [u8],
+    section: Section,
+    /// The start of the current host label (authority) or path segment (path).
+    part_start: usize,
+    colon: Option<usize>,
+    authority_end: usize,
+    path_end: usize,
+    query_end: usize,
+    /// See [`Target::path_is_canonical`].
+    path_is_canonical: bool,
+    /// The query's items so far, whether the current one has its `=`, and whether all so far
+    /// are of the form of a [simple](Target::simple_query) query (order aside).
+    query_items: u32,
+    query_item_has_eq: bool,
+    query_items_simple: bool,
+}
+
+impl<'r> Scanner<'r> {
+    fn new(rest: &'r [u8]) -> Self {
+        Self {
+            rest,
+            section: Section::Authority,
+            part_start: 0,
+            colon: None,
+            authority_end: 0,
+            path_end: 0,
+            query_end: 0,
+            path_is_canonical: true,
+            query_items: 0,
+            query_item_has_eq: false,
+            query_items_simple: true,
+        }
+    }
+
+    /// Checks the special byte at `i`; `false` if the fast path must decline.
+    #[inline]
+    fn visit(&mut self, i: usize) -> bool {
+        let Some(&b) = self.rest.get(i) else {
+            return false;
+        };
+        match self.section {
+            // Host labels of `a-z 0-9 -` separated by `.`, then an optional `:port`, up to
+            // the `/` that starts the path (the parser would add a missing one).
+            Section::Authority => match b {
+                b'.' if self.colon.is_none() => {
+                    let ok = self
+                        .rest
+                        .get(self.part_start..i)
+                        .is_some_and(is_plain_label);
+                    self.part_start = i + 1;
+                    ok
+                }
+                b':' if self.colon.is_none() => {
+                    self.colon = Some(i);
+                    true
+                }
+                b'/' => {
+                    self.authority_end = i;
+                    self.section = Section::Path;
+                    self.check_host() && self.start_segment(i + 1)
+                }
+                _ => false,
+            },
+            Section::Path => match b {
+                b'/' => {
+                    // An empty segment (`//`) is dropped from the canonical URI.
+                    self.path_is_canonical &= self.part_start < i;
+                    self.end_segment(i) && self.start_segment(i + 1)
+                }
+                b'?' | b'#' => {
+                    self.path_end = i;
+                    self.section = if b == b'?' {
+                        self.start_query_item(i + 1);
+                        Section::Query
+                    } else {
+                        self.query_end = i;
+                        Section::Fragment
+                    };
+                    self.end_segment(i)
+                }
+                b'%' => {
+                    // The canonical URI encodes the `%` once more (`%3D` becomes `%253D`).
+                    self.path_is_canonical = false;
+                    match (self.rest.get(i + 1), self.rest.get(i + 2)) {
+                        // `%2E` could spell a dot segment.
+                        (Some(h), Some(l)) => {
+                            h.is_ascii_hexdigit()
+                                && l.is_ascii_hexdigit()
+                                && !(*h == b'2' && l.eq_ignore_ascii_case(&b'e'))
+                        }
+                        _ => false,
+                    }
+                }
+                _ => {
+                    // Kept in a path, but encoded in the canonical URI?
+                    self.path_is_canonical &= is_unreserved(b);
+                    PATH_KEEPS.get(b)
+                }
+            },
+            // The parser percent-encodes `"`, `'`, `<` and `>` in a query.
+            Section::Query => match b {
+                b'#' => {
+                    self.end_query_item();
+                    self.query_end = i;
+                    self.section = Section::Fragment;
+                    true
+                }
+                b'&' => {
+                    self.end_query_item();
+                    self.start_query_item(i + 1);
+                    true
+                }
+                b'=' => {
+                    self.query_items_simple &= !self.query_item_has_eq;
+                    self.query_item_has_eq = true;
+                    true
+                }
+                b'"' | b'\'' | b'<' | b'>' => false,
+                _ => {
+                    self.query_items_simple &= is_unreserved(b);
+                    is_printable(b)
+                }
+            },
+            Section::Fragment => is_printable(b),
+        }
+    }
+
+    /// A query item starts at `at`: its key's first byte must sort after `X` (and not be `x`)
+    /// for the query to be simple.
+    fn start_query_item(&mut self, at: usize) {
+        self.query_items += 1;
+        self.query_item_has_eq = false;
+        self.query_items_simple &= self.rest.get(at).is_some_and(|&b| b > b'X' && b != b'x');
+    }
+
+    fn end_query_item(&mut self) {
+        self.query_items_simple &= self.query_item_has_eq;
+    }
+
+    fn start_segment(&mut self, at: usize) -> bool {
+        self.part_start = at;
+        true
+    }
+
+    /// Whether the path segment ending at `end` is not `.` or `..`.
+    fn end_segment(&self, end: usize) -> bool {
+        self.rest
+            .get(self.part_start..end)
+            .is_some_and(|segment| !is_dot_segment(segment))
+    }
+
+    /// The host (up to the `:` or the end of the authority) is a plain DNS name: one that the
+    /// WHATWG host parser returns unchanged, of lowercase ASCII labels of `a-z 0-9 -`, none
+    /// empty, none starting with `xn--` (those go through IDNA checks), and a last label
+    /// starting with a letter (so it cannot be read as an IPv4 address).
+    fn check_host(&self) -> bool {
+        let host_end = self.colon.unwrap_or(self.authority_end);
+        host_end <= 253
+            && self
+                .rest
+                .get(self.part_start..host_end)
+                .is_some_and(|last| {
+                    is_plain_label(last) && last.first().is_some_and(u8::is_ascii_lowercase)
+                })
+    }
+
+    /// The parts, once every special byte was visited.
+    fn finish(mut self) -> Option<Parts> {
+        let end = self.rest.len();
+        match self.section {
+            // No path: the parser would add `/`.
+            Section::Authority => return None,
+            Section::Path => {
+                self.path_end = end;
+                if !self.end_segment(end) {
+                    return None;
+                }
+            }
+            Section::Query => {
+                self.end_query_item();
+                self.query_end = end;
+            }
+            Section::Fragment => {}
+        }
+        let query = (self.query_end > self.path_end).then_some((self.path_end + 1, self.query_end));
+        let simple_query = match query {
+            None => Some(true),
+            Some((start, end)) if start == end => Some(true),
+            _ if !self.query_items_simple => Some(false),
+            // One item in canonical form is in canonical order.
+            _ if self.query_items == 1 => Some(true),
+            _ => None,
+        };
+        Some(Parts {
+            authority_end: self.authority_end,
+            colon: self.colon,
+            path_is_canonical: self.path_is_canonical,
+            path_end: self.path_end,
             query,
+            simple_query,
         })
     }
 }
@@ -176,21 +405,6 @@ impl<'a> Target<'a> {
 #[inline]
 const fn is_printable(b: u8) -> bool {
     b > b' ' && b < 0x7f
-}
-
-/// The length of a query (`bytes` up to the first `#`, or all of it), if the parser would
-/// leave every byte of it as it is: printable, and not `"`, `'`, `<` or `>` (which it
-/// percent-encodes in a query).
-fn query_until_hash(bytes: &[u8]) -> Option<usize> {
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'#' {
-            return Some(i);
-        }
-        if !is_printable(b) || matches!(b, b'"' | b'\'' | b'<' | b'>') {
-            return None;
-        }
-    }
-    Some(bytes.len())
 }
 
 /// Non-empty digits, no leading zero, at most 65535, and not the scheme's default port.
@@ -255,72 +469,6 @@ fn escape_path_chars_rfc3986_forbids(url: &mut Url) {
     url.set_path(&path);
 }
 
-/// Byte classes for [`scan_authority`].
-const HOST_CHAR: u8 = 1;
-const DOT: u8 = 2;
-const COLON: u8 = 3;
-const AUTHORITY_END: u8 = 4;
-
-/// The class of each byte in an authority: the characters of a plain DNS name (`a-z 0-9 -`),
-/// `.`, `:`, what ends the authority (`/ ? #`), or anything else (0).
-#[allow(clippy::indexing_slicing, reason = "b < 256")]
-const AUTHORITY_CLASS: ByteTable<u8> = {
-    let mut table = [0; 256];
-    let mut b = 0;
-    while b < 256 {
-        #[allow(clippy::cast_possible_truncation, reason = "b < 256")]
-        let c = b as u8;
-        table[b] = match c {
-            b'a'..=b'z' | b'0'..=b'9' | b'-' => HOST_CHAR,
-            b'.' => DOT,
-            b':' => COLON,
-            b'/' | b'?' | b'#' => AUTHORITY_END,
-            _ => 0,
-        };
-        b += 1;
-    }
-    ByteTable(table)
-};
-
-/// Finds the end of the authority at the start of `bytes` (the first `/`, `?` or `#`, or the
-/// end) and the position of its `:`, if any, checking on the way that the host is a plain
-/// DNS name: one that the WHATWG host parser returns unchanged, of lowercase ASCII labels of
-/// `a-z 0-9 -`, none empty, none starting with `xn--` (those go through IDNA checks), and a
-/// last label starting with a letter (so it cannot be read as an IPv4 address). What follows
-/// the `:` is left to [`is_canonical_port`].
-fn scan_authority(bytes: &[u8]) -> Option<(usize, Option<usize>)> {
-    let mut label_start = 0;
-    let mut colon = None;
-    let mut i = 0;
-    let end = loop {
-        // Host characters are by far the most common: skip them in a tight loop.
-        i += bytes
-            .get(i..)?
-            .iter()
-            .position(|&b| AUTHORITY_CLASS.get(b) != HOST_CHAR)
-            .unwrap_or(bytes.len() - i);
-        let Some(&b) = bytes.get(i) else { break i };
-        match AUTHORITY_CLASS.get(b) {
-            DOT if colon.is_none() => {
-                if !is_plain_label(bytes.get(label_start..i)?) {
-                    return None;
-                }
-                label_start = i + 1;
-            }
-            COLON if colon.is_none() => colon = Some(i),
-            AUTHORITY_END => break i,
-            _ => return None,
-        }
-        i += 1;
-    };
-    let host_end = colon.unwrap_or(end);
-    let last_label = bytes.get(label_start..host_end)?;
-    (host_end <= 253
-        && is_plain_label(last_label)
-        && last_label.first().is_some_and(u8::is_ascii_lowercase))
-    .then_some((end, colon))
-}
-
 /// A DNS label (its characters already checked) that is not empty, at most 63 bytes, and not
 /// an IDNA `xn--` label.
 fn is_plain_label(label: &[u8]) -> bool {
@@ -362,46 +510,6 @@ const PATH_KEEPS: ByteTable<bool> = {
     ByteTable(table)
 };
 
-/// Checks the path at the start of `bytes` (which runs to the first `?` or `#`) and returns
-/// its length, if it is a path that the WHATWG path parser leaves as it is: it starts with
-/// `/`, has only characters the parser does not encode, `%` only as `%XX` and never `%2E`
-/// (which could spell a dot segment), and no `.` or `..` segment.
-fn check_serialized_path(bytes: &[u8]) -> Option<usize> {
-    if bytes.first() != Some(&b'/') {
-        return None;
-    }
-    let end = bytes
-        .iter()
-        .position(|&b| b == b'?' || b == b'#')
-        .unwrap_or(bytes.len());
-    let path = bytes.get(..end)?;
-    let mut segment_start = 0;
-    for (i, &b) in path.iter().enumerate() {
-        if PATH_KEEPS.get(b) {
-            if b == b'/' {
-                if is_dot_segment(path.get(segment_start..i)?) {
-                    return None;
-                }
-                segment_start = i + 1;
-            }
-        } else if b == b'%' {
-            match (path.get(i + 1), path.get(i + 2)) {
-                (Some(h), Some(l))
-                    if h.is_ascii_hexdigit()
-                        && l.is_ascii_hexdigit()
-                        && !(*h == b'2' && l.eq_ignore_ascii_case(&b'e')) => {}
-                _ => return None,
-            }
-        } else {
-            return None;
-        }
-    }
-    if is_dot_segment(path.get(segment_start..)?) {
-        return None;
-    }
-    Some(end)
-}
-
 fn is_dot_segment(segment: &[u8]) -> bool {
     segment == b"." || segment == b".."
 }
@@ -415,7 +523,7 @@ mod tests {
         let t = Target::from_url(&url).ok()?;
         Some((
             t.scheme,
-            t.authority.to_owned(),
+            t.head.to_owned(),
             t.host.to_owned(),
             t.path.to_owned(),
             t.query.map(str::to_owned),
@@ -426,7 +534,7 @@ mod tests {
         let t = Target::parse_serialized(input)?;
         Some((
             t.scheme,
-            t.authority.to_owned(),
+            t.head.to_owned(),
             t.host.to_owned(),
             t.path.to_owned(),
             t.query.map(str::to_owned),
@@ -477,10 +585,10 @@ mod tests {
 
     #[test]
     fn parser_normalizes_like_a_browser() {
-        let (scheme, authority, host, path, query) =
+        let (scheme, head, host, path, query) =
             slow("WSS://User@EXAMPLE.com:443/a/./b/../c d/é?q=a b#f").unwrap();
         assert_eq!(scheme, Scheme::Wss);
-        assert_eq!(authority, "User@example.com");
+        assert_eq!(head, "wss://User@example.com/a/c%20d/%C3%A9");
         assert_eq!(host, "example.com");
         assert_eq!(path, "/a/c%20d/%C3%A9");
         assert_eq!(query.as_deref(), Some("q=a%20b"));
@@ -534,6 +642,7 @@ mod fast_path_property {
     use proptest::test_runner::{Config, TestRunner};
 
     use super::*;
+    use crate::presign::is_simple_query;
 
     fn input() -> impl Strategy<Value = String> {
         let scheme = prop::sample::select(&["wss", "ws", "https", "http", "WSS"][..]);
@@ -601,10 +710,22 @@ mod fast_path_property {
                     let slow =
                         Target::from_url(&url).map_err(|e| TestCaseError::fail(e.to_string()))?;
                     prop_assert_eq!(fast.scheme, slow.scheme, "{}", input);
-                    prop_assert_eq!(fast.authority, slow.authority, "{}", input);
+                    prop_assert_eq!(fast.head, slow.head, "{}", input);
                     prop_assert_eq!(fast.host, slow.host, "{}", input);
                     prop_assert_eq!(fast.path, slow.path, "{}", input);
                     prop_assert_eq!(fast.query, slow.query, "{}", input);
+                    let mut canonical_uri = String::new();
+                    crate::canonical::write_canonical_uri(&mut canonical_uri, fast.path, true);
+                    prop_assert_eq!(
+                        fast.path_is_canonical,
+                        canonical_uri == fast.path,
+                        "{}",
+                        input
+                    );
+                    if let Some(simple) = fast.simple_query {
+                        let query = fast.query.unwrap_or_default();
+                        prop_assert_eq!(simple, is_simple_query(query), "{}", input);
+                    }
                     // And the input needs no fix-up of `[ ] ^ |` (the fast path declines those).
                     let mut fixed = url.clone();
                     escape_path_chars_rfc3986_forbids(&mut fixed);

@@ -18,12 +18,14 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use crate::amz_date::AmzDate;
 use crate::canonical::{
-    EMPTY_PAYLOAD_SHA256, SECURITY_TOKEN, is_token, normalize_header_value, write_canonical_request,
+    EMPTY_PAYLOAD_SHA256, SECURITY_TOKEN, is_token, normalize_header_value,
+    write_canonical_request_with, write_presigned_get,
 };
 use crate::credentials::{Credentials, Redacted};
 use crate::encode::{is_unreserved, reencode_query_component, uri_encode};
 use crate::error::Error;
 use crate::presign::SessionTokenMode;
+use crate::scan::visit_special;
 use crate::scope::{CredentialScope, Scope};
 use crate::service::Rules;
 use crate::signing_key::{HmacSha256, SigningKey};
@@ -273,13 +275,13 @@ impl<L: CredentialsLookup> Verifier<L> {
         let sign_token = signs_token(self.session_token, &auth.scope);
         let (mut mac, (url_token, token_check)) =
             self.keyed_mac(&credentials, &auth.date, &auth.scope, |expected| {
-                let url_token = request.canonical_token(expected);
-                let check = check_token(url_token.as_deref(), expected);
+                let url_token = request.canonical_token();
+                let check = check_token(url_token, expected);
                 (url_token, check)
             });
 
         let mut hasher = Sha256::new();
-        let signed_token = url_token.as_deref().filter(|_| sign_token);
+        let signed_token = url_token.filter(|_| sign_token);
         request.write_canonical(&mut hasher, signed_token, &headers);
         let hash: [u8; 32] = hasher.finalize().into();
         StringToSign::new(
@@ -544,14 +546,12 @@ impl Auth {
 /// Where a re-encoded query component is: borrowed from the URL's query when it was already
 /// in canonical form (the usual case: every SigV4 signer writes its URLs that way), or copied
 /// into [`QueryRequest::buf`] after re-encoding.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 enum Span {
     Query(u32, u32),
     Buf(u32, u32),
-    /// The session token's value as written in the URL, not yet checked for canonical form:
-    /// the verifier first compares it with the expected token's canonical encoding, which
-    /// saves scanning long tokens.
-    Unchecked(u32, u32),
+    #[default]
+    Empty,
 }
 
 impl Span {
@@ -566,12 +566,71 @@ fn offset(n: usize) -> u32 {
 }
 
 /// One query parameter.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Pair {
     key: Span,
     value: Span,
-    auth: Option<Auth>,
 }
+
+/// The URL's own parameters (not the authentication ones): none, up to 8 on the stack, or
+/// on the heap.
+#[derive(Debug)]
+enum Pairs {
+    Empty,
+    Inline { buf: [Pair; 8], len: usize },
+    Heap(Vec<Pair>),
+}
+
+impl Pairs {
+    fn push(&mut self, pair: Pair) {
+        match self {
+            // The slots after `len` are never read.
+            Self::Empty => {
+                *self = Self::Inline {
+                    buf: [pair; 8],
+                    len: 1,
+                }
+            }
+            Self::Inline { buf, len } => {
+                if let Some(slot) = buf.get_mut(*len) {
+                    *slot = pair;
+                    *len += 1;
+                } else {
+                    let mut heap = buf.to_vec();
+                    heap.push(pair);
+                    *self = Self::Heap(heap);
+                }
+            }
+            Self::Heap(v) => v.push(pair),
+        }
+    }
+
+    fn as_slice(&self) -> &[Pair] {
+        match self {
+            Self::Empty => &[],
+            Self::Inline { buf, len } => buf.get(..*len).unwrap_or_default(),
+            Self::Heap(v) => v,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Pair] {
+        match self {
+            Self::Empty => &mut [],
+            Self::Inline { buf, len } => buf.get_mut(..*len).unwrap_or_default(),
+            Self::Heap(v) => v,
+        }
+    }
+}
+
+/// The signed authentication parameters in canonical order (`X-Amz-Signature` is not signed).
+const SIGNED_AUTH: [Auth; 6] = [
+    Auth::Algorithm,
+    Auth::Credential,
+    Auth::Date,
+    Auth::Expires,
+    Auth::SecurityToken,
+    Auth::SignedHeaders,
+];
 
 /// A request signed in its query: method, path as sent, and the query re-encoded the way the
 /// presigner encodes it.
@@ -582,10 +641,125 @@ pub(crate) struct QueryRequest<'a> {
     buf: String,
     /// Whether every byte of the query is unreserved or `%`, `&`, `=`.
     plain: bool,
-    /// Sorted by key, then value.
-    pairs: Vec<Pair>,
-    /// The values of the authentication parameters, by [`Auth::index`].
-    auth: [Option<Span>; 7],
+    /// The URL's own parameters, sorted by key, then value.
+    pairs: Pairs,
+    /// The authentication parameters, by [`Auth::index`].
+    auth: [Option<Pair>; 7],
+}
+
+/// [`QueryRequest::parse`]'s pass over the query, which looks only at the bytes that are not
+/// unreserved (`%`, `&`, `=` and any other), and splits the query as `split_query` does:
+/// items at `&` (empty ones skipped), key and value at an item's first `=`.
+struct QueryScan<'a> {
+    query: &'a str,
+    buf: String,
+    plain: bool,
+    pairs: Pairs,
+    auth: [Option<Pair>; 7],
+    item_start: usize,
+    /// The current item's first `=`.
+    eq: Option<usize>,
+    /// Whether the current item's key and value are in canonical form (see [`is_canonical`]).
+    key_canonical: bool,
+    value_canonical: bool,
+    error: Option<Error>,
+}
+
+impl<'a> QueryScan<'a> {
+    fn new(query: &'a str) -> Self {
+        Self {
+            query,
+            buf: String::new(),
+            plain: true,
+            pairs: Pairs::Empty,
+            auth: [None; 7],
+            item_start: 0,
+            eq: None,
+            key_canonical: true,
+            value_canonical: true,
+            error: None,
+        }
+    }
+
+    /// Looks at the byte at `i`, which is not unreserved; `false` to stop at an error.
+    #[inline]
+    fn visit(&mut self, i: usize) -> bool {
+        let bytes = self.query.as_bytes();
+        let canonical = match bytes.get(i) {
+            Some(b'&') => {
+                let ok = self.end_item(i);
+                self.item_start = i + 1;
+                self.eq = None;
+                self.key_canonical = true;
+                self.value_canonical = true;
+                return ok;
+            }
+            Some(b'=') if self.eq.is_none() => {
+                self.eq = Some(i);
+                return true;
+            }
+            // An escape stays as it is if it has uppercase hex digits and is needed.
+            Some(b'%') => match (
+                bytes.get(i + 1).copied().and_then(upper_hex),
+                bytes.get(i + 2).copied().and_then(upper_hex),
+            ) {
+                (Some(h), Some(l)) => !is_unreserved((h << 4) | l),
+                _ => false,
+            },
+            Some(b'=') => false,
+            _ => {
+                self.plain = false;
+                false
+            }
+        };
+        if self.eq.is_none() {
+            self.key_canonical &= canonical;
+        } else {
+            self.value_canonical &= canonical;
+        }
+        true
+    }
+
+    /// A component, borrowed if it is canonical already, re-encoded into `buf` otherwise.
+    fn span(&mut self, start: usize, end: usize, canonical: bool) -> Span {
+        if canonical {
+            Span::query(start, end)
+        } else {
+            let at = self.buf.len();
+            reencode_query_component(
+                &mut self.buf,
+                self.query.get(start..end).unwrap_or_default(),
+            );
+            Span::Buf(offset(at), offset(self.buf.len()))
+        }
+    }
+
+    /// Records the item that ends at `end`; `false` for a repeated authentication parameter.
+    fn end_item(&mut self, end: usize) -> bool {
+        let start = self.item_start;
+        if start == end && self.eq.is_none() {
+            return true;
+        }
+        let key_end = self.eq.unwrap_or(end);
+        let key = self.span(start, key_end, self.key_canonical);
+        let value = match self.eq {
+            Some(eq) => self.span(eq + 1, end, self.value_canonical),
+            None => Span::query(end, end),
+        };
+        let pair = Pair { key, value };
+        match Auth::find(resolve(self.query, &self.buf, key)) {
+            Some(kind) => match self.auth.get_mut(kind.index()) {
+                Some(Some(_)) => {
+                    self.error = Some(Error::RepeatedParameter { name: kind.name() });
+                    return false;
+                }
+                Some(slot) => *slot = Some(pair),
+                None => {}
+            },
+            None => self.pairs.push(pair),
+        }
+        true
+    }
 }
 
 impl<'a> QueryRequest<'a> {
@@ -603,10 +777,6 @@ impl<'a> QueryRequest<'a> {
     }
 
     /// Splits and re-encodes `query`, finding the authentication parameters.
-    #[allow(
-        clippy::needless_bitwise_bool,
-        reason = "branch-free on purpose: the compiler vectorizes the scan of the token"
-    )]
     pub(crate) fn parse(method: &'a str, path: &'a str, query: &'a str) -> Result<Self, Error> {
         if !is_token(method) {
             return Err(Error::InvalidMethod {
@@ -618,76 +788,37 @@ impl<'a> QueryRequest<'a> {
                 reason: "the query is longer than 1 GiB".to_owned(),
             });
         }
-        let mut buf = String::new();
-        // The auth parameters and a few of the URL's own; more are rare.
-        let mut pairs = Vec::with_capacity(12);
-        let mut auth: [Option<Span>; 7] = [None; 7];
-        let mut plain = true;
-        // A component already in canonical form is borrowed; any other is re-encoded.
-        let span = |start: usize, end: usize, canonical: bool, buf: &mut String| {
-            if canonical {
-                Span::query(start, end)
-            } else {
-                let at = buf.len();
-                reencode_query_component(buf, query.get(start..end).unwrap_or_default());
-                Span::Buf(offset(at), offset(buf.len()))
-            }
-        };
-        // One pass over the query, splitting it as `split_query` does (items at `&`, empty
-        // ones skipped, key and value at the first `=`) and checking each component's form.
-        let bytes = query.as_bytes();
-        let mut at = 0;
-        while at < bytes.len() {
-            let (key_end, key_canonical) = scan_component(bytes, at, true);
-            let has_value = bytes.get(key_end) == Some(&b'=');
-            if key_end == at && !has_value {
-                at += 1;
-                continue;
-            }
-            let key = span(at, key_end, key_canonical, &mut buf);
-            let kind = Auth::find(resolve(query, &buf, key));
-            let value_start = if has_value { key_end + 1 } else { key_end };
-            let (value, value_end) = if !has_value {
-                (Span::query(key_end, key_end), key_end)
-            } else if kind == Some(Auth::SecurityToken) {
-                // Long, and compared with the expected token first: only checked for bytes
-                // that a URL parser would change.
-                let end = query
-                    .get(value_start..)
-                    .and_then(|rest| rest.find('&'))
-                    .map_or(bytes.len(), |n| value_start + n);
-                plain &= bytes
-                    .get(value_start..end)
-                    .unwrap_or_default()
-                    .iter()
-                    .fold(true, |all, &b| all & (is_unreserved(b) | (b == b'%')));
-                (Span::Unchecked(offset(value_start), offset(end)), end)
-            } else {
-                let (end, canonical) = scan_component(bytes, value_start, false);
-                (span(value_start, end, canonical, &mut buf), end)
-            };
-            let pair = Pair {
-                key,
-                value,
-                auth: kind,
-            };
-            if let Some(kind) = kind
-                && let Some(slot) = auth.get_mut(kind.index())
-            {
-                if slot.is_some() {
-                    return Err(Error::RepeatedParameter { name: kind.name() });
-                }
-                *slot = Some(value);
-            }
-            pairs.push(pair);
-            at = value_end + 1;
+        let mut scan = QueryScan::new(query);
+        let done = visit_special(
+            query.as_bytes(),
+            b'a',
+            |b| !is_unreserved_arith(b),
+            |i| scan.visit(i),
+        );
+        if !(done && scan.end_item(query.len())) {
+            return Err(scan.error.unwrap_or(Error::InvalidUrl {
+                reason: "the query could not be read".to_owned(),
+            }));
         }
-        pairs.sort_unstable_by(|a, b| {
-            let get = |span| resolve(query, &buf, span);
-            get(a.key)
-                .cmp(get(b.key))
-                .then_with(|| get(a.value).cmp(get(b.value)))
+        let QueryScan {
+            buf,
+            plain,
+            mut pairs,
+            auth,
+            ..
+        } = scan;
+        let get = |span| resolve(query, &buf, span);
+        let sorted = pairs.as_slice().windows(2).all(|w| match w {
+            [a, b] => (get(a.key), get(a.value)) <= (get(b.key), get(b.value)),
+            _ => true,
         });
+        if !sorted {
+            pairs.as_mut_slice().sort_unstable_by(|a, b| {
+                get(a.key)
+                    .cmp(get(b.key))
+                    .then_with(|| get(a.value).cmp(get(b.value)))
+            });
+        }
         Ok(Self {
             method,
             path,
@@ -720,7 +851,13 @@ impl<'a> QueryRequest<'a> {
             .position(|b| b == b'?' || b == b'#')
             .filter(|&at| url.as_bytes().get(at) == Some(&b'?'))
             .and_then(|at| Some((url.get(..at)?, url.get(at + 1..)?)));
+        // The URL parser trims spaces and control characters at the ends of its input: at
+        // the end of `head` they are inside the whole URL (`/ ?` has the path `/%20`), so
+        // such a URL takes the full parse.
         let quick = split.and_then(|(head, query)| {
+            if head.as_bytes().last().is_none_or(|&b| b <= b' ') {
+                return None;
+            }
             let request = Self::parse(method, "", query).ok()?;
             request.plain.then_some((head, request))
         });
@@ -738,26 +875,15 @@ impl<'a> QueryRequest<'a> {
         resolve(self.query, &self.buf, span)
     }
 
-    /// The value of the session token in canonical form (what is signed), given the expected
-    /// token's canonical encoding if known: borrowed from the URL when it is already in that
-    /// form, re-encoded otherwise.
-    pub(crate) fn canonical_token(&self, expected: Option<&str>) -> Option<Cow<'_, str>> {
-        let raw = self.value(Auth::SecurityToken)?;
-        if expected.is_some_and(|e| constant_time_eq(raw.as_bytes(), e.as_bytes()))
-            || is_canonical(raw)
-        {
-            return Some(Cow::Borrowed(raw));
-        }
-        let mut reencoded = String::with_capacity(raw.len());
-        reencode_query_component(&mut reencoded, raw);
-        Some(Cow::Owned(reencoded))
+    /// The value of the session token in canonical form (what is signed).
+    pub(crate) fn canonical_token(&self) -> Option<&str> {
+        self.value(Auth::SecurityToken)
     }
 
-    /// The re-encoded value of an authentication parameter (the session token's as written:
-    /// see [`QueryRequest::canonical_token`]).
+    /// The re-encoded value of an authentication parameter.
     pub(crate) fn value(&self, auth: Auth) -> Option<&str> {
-        let span = self.auth.get(auth.index()).copied().flatten()?;
-        Some(self.get(span))
+        let pair = self.auth.get(auth.index()).copied().flatten()?;
+        Some(self.get(pair.value))
     }
 
     fn required(&self, auth: Auth) -> Result<&str, Error> {
@@ -811,21 +937,123 @@ impl<'a> QueryRequest<'a> {
         headers: &[(N, V)],
         payload_hash: &str,
     ) {
-        let query = self.pairs.iter().filter_map(|p| match p.auth {
-            Some(Auth::Signature) => None,
-            Some(Auth::SecurityToken) => Some((self.get(p.key), token?)),
-            _ => Some((self.get(p.key), self.get(p.value))),
-        });
-        write_canonical_request(
-            sink,
-            self.method,
-            self.path,
-            true,
-            query,
-            headers,
-            payload_hash,
-        );
+        let write_query = |sink: &mut _| self.write_canonical_query(sink, token);
+        match headers {
+            [(name, host)]
+                if self.method == "GET"
+                    && name.as_ref() == "host"
+                    && payload_hash == EMPTY_PAYLOAD_SHA256 =>
+            {
+                write_presigned_get(sink, self.path, false, host.as_ref(), write_query);
+            }
+            _ => write_canonical_request_with(
+                sink,
+                self.method,
+                self.path,
+                true,
+                write_query,
+                headers,
+                payload_hash,
+            ),
+        }
     }
+
+    /// Writes the canonical query: the URL's own parameters merged with the signed
+    /// authentication parameters (in canonical order already), joined by `&`, with `token`
+    /// as the session token's value (left out if `None`). Parameters that follow each other
+    /// in the query too are written as one slice of it.
+    fn write_canonical_query(&self, sink: &mut impl crate::sink::Sink, token: Option<&str>) {
+        let auth = SIGNED_AUTH.iter().filter_map(|&kind| {
+            let pair = self.auth.get(kind.index()).copied().flatten()?;
+            match kind {
+                Auth::SecurityToken => Some((pair, Some(token?))),
+                _ => Some((pair, None)),
+            }
+        });
+        let mut auth = auth.peekable();
+        let mut user = self.pairs.as_slice().iter().peekable();
+        // The pending run of the query, and whether anything was written before it.
+        let mut run: Option<(u32, u32)> = None;
+        let mut first = true;
+        let flush = |sink: &mut _, run: Option<(u32, u32)>, first: &mut bool| {
+            if let Some((start, end)) = run {
+                put_item(sink, self.get(Span::Query(start, end)), first);
+            }
+        };
+        loop {
+            let next = match (user.peek(), auth.peek()) {
+                (Some(u), Some((a, _))) if self.get(u.key) < self.get(a.key) => {
+                    user.next().map(|p| (*p, None))
+                }
+                (_, Some(_)) => auth.next(),
+                (Some(_), None) => user.next().map(|p| (*p, None)),
+                (None, None) => break,
+            };
+            let Some((pair, replaced_value)) = next else {
+                break;
+            };
+            match (pair.key, pair.value, replaced_value) {
+                // Both in the query, the key right before the value: part of a run.
+                (Span::Query(key_start, key_end), Span::Query(value_start, value_end), None)
+                    if value_start == key_end + 1
+                        || (key_end == value_end && value_start == key_end) =>
+                {
+                    match &mut run {
+                        Some((_, end)) if key_start == *end + 1 => *end = value_end.max(key_end),
+                        _ => {
+                            let previous = run.replace((key_start, value_end.max(key_end)));
+                            flush(sink, previous, &mut first);
+                        }
+                    }
+                    // A bare key has an empty value: `key=`.
+                    if value_end == key_end {
+                        flush(sink, run.take(), &mut first);
+                        sink.put("=");
+                    }
+                }
+                (key, value, replaced) => {
+                    flush(sink, run.take(), &mut first);
+                    put_item(sink, self.get(key), &mut first);
+                    sink.put("=");
+                    sink.put(replaced.unwrap_or_else(|| self.get(value)));
+                }
+            }
+        }
+        flush(sink, run, &mut first);
+    }
+
+    /// Every parameter, authentication ones included, in canonical order.
+    #[cfg(test)]
+    fn sorted_pairs(&self) -> Vec<(&str, &str)> {
+        let mut all: Vec<(&str, &str)> = self
+            .pairs
+            .as_slice()
+            .iter()
+            .chain(self.auth.iter().flatten())
+            .map(|p| (self.get(p.key), self.get(p.value)))
+            .collect();
+        all.sort_unstable();
+        all
+    }
+}
+
+/// Writes `s`, after a `&` unless it is the first parameter.
+fn put_item(sink: &mut impl crate::sink::Sink, s: &str, first: &mut bool) {
+    if !*first {
+        sink.put("&");
+    }
+    *first = false;
+    sink.put(s);
+}
+
+/// [`is_unreserved`] as arithmetic the compiler can vectorize.
+#[inline]
+fn is_unreserved_arith(b: u8) -> bool {
+    (b | 0x20).wrapping_sub(b'a') < 26
+        || b.wrapping_sub(b'0') < 10
+        || b.wrapping_sub(b'-') < 2
+        || b == b'_'
+        || b == b'~'
 }
 
 /// Splits `value` at each `%` followed by `hex` (`"2F"` for `/`): an encoded `/`- or
@@ -857,115 +1085,11 @@ fn split_escaped<'s>(value: &'s str, hex: &'static str) -> impl Iterator<Item = 
 /// The text of `span`.
 fn resolve<'s>(query: &'s str, buf: &'s str, span: Span) -> &'s str {
     match span {
-        Span::Query(start, end) | Span::Unchecked(start, end) => {
-            query.get(start as usize..end as usize)
-        }
+        Span::Query(start, end) => query.get(start as usize..end as usize),
         Span::Buf(start, end) => buf.get(start as usize..end as usize),
+        Span::Empty => None,
     }
     .unwrap_or_default()
-}
-
-/// Whether re-encoding `component` would leave it unchanged: only unreserved characters, and
-/// `%XX` escapes with uppercase hex digits for bytes outside the unreserved set.
-///
-/// Long session tokens make this the verifier's longest scan, so it runs over 16-byte chunks
-/// with no branch per byte (the compiler turns each chunk's checks into vector compares), and
-/// looks at the bytes one by one only in chunks that have a `%`.
-#[allow(
-    clippy::needless_bitwise_bool,
-    reason = "branch-free on purpose: the compiler vectorizes the scan"
-)]
-fn is_canonical(component: &str) -> bool {
-    const CHUNK: usize = 16;
-    let bytes = component.as_bytes();
-    let escape_ok = |at: usize| match (
-        bytes.get(at + 1).copied().and_then(upper_hex),
-        bytes.get(at + 2).copied().and_then(upper_hex),
-    ) {
-        (Some(h), Some(l)) => !is_unreserved((h << 4) | l),
-        _ => false,
-    };
-    // The last, partial chunk is padded with an unreserved byte so that it takes the same path.
-    let mut chunks = bytes.chunks_exact(CHUNK);
-    let mut last = [b'a'; CHUNK];
-    if let Some(padded) = last.get_mut(..chunks.remainder().len()) {
-        padded.copy_from_slice(chunks.remainder());
-    }
-    let whole = bytes.len() / CHUNK;
-    for (n, chunk) in chunks.by_ref().chain([last.as_slice()]).enumerate() {
-        let allowed = chunk
-            .iter()
-            .fold(true, |all, &b| all & (is_unreserved(b) | (b == b'%')));
-        let any_percent = chunk.iter().fold(false, |any, &b| any | (b == b'%'));
-        if !allowed {
-            return false;
-        }
-        if any_percent
-            && !chunk
-                .iter()
-                .enumerate()
-                .all(|(i, &b)| b != b'%' || escape_ok(n * CHUNK + i))
-        {
-            return false;
-        }
-        if n == whole {
-            break;
-        }
-    }
-    true
-}
-
-/// The classes of bytes in a query, for [`scan_component`].
-const UNRESERVED_BYTE: u8 = 0;
-const PERCENT_BYTE: u8 = 1;
-const AMPERSAND_BYTE: u8 = 2;
-const EQUALS_BYTE: u8 = 3;
-const OTHER_BYTE: u8 = 4;
-
-#[expect(clippy::indexing_slicing, reason = "i < 256, in a const block")]
-static QUERY_CLASS: [u8; 256] = {
-    let mut table = [OTHER_BYTE; 256];
-    let mut i = 0;
-    while i < 256 {
-        #[expect(clippy::cast_possible_truncation, reason = "i < 256")]
-        let byte = i as u8;
-        table[i] = match byte {
-            b'%' => PERCENT_BYTE,
-            b'&' => AMPERSAND_BYTE,
-            b'=' => EQUALS_BYTE,
-            _ if is_unreserved(byte) => UNRESERVED_BYTE,
-            _ => OTHER_BYTE,
-        };
-        i += 1;
-    }
-    table
-};
-
-/// Scans a query component of `bytes` from `from` to the next `&` (for a key, also `=`) or
-/// the end. Returns where it ends and whether it is in canonical form (see
-/// [`is_canonical`]).
-fn scan_component(bytes: &[u8], from: usize, key: bool) -> (usize, bool) {
-    let mut canonical = true;
-    let mut i = from;
-    while let Some(&b) = bytes.get(i) {
-        match QUERY_CLASS.get(usize::from(b)).copied() {
-            Some(UNRESERVED_BYTE) => {}
-            Some(PERCENT_BYTE) => {
-                canonical &= match (
-                    bytes.get(i + 1).copied().and_then(upper_hex),
-                    bytes.get(i + 2).copied().and_then(upper_hex),
-                ) {
-                    (Some(h), Some(l)) => !is_unreserved((h << 4) | l),
-                    _ => false,
-                };
-            }
-            Some(AMPERSAND_BYTE) => break,
-            Some(EQUALS_BYTE) if key => break,
-            _ => canonical = false,
-        }
-        i += 1;
-    }
-    (i, canonical)
 }
 
 /// The value of an uppercase hexadecimal digit.
@@ -1422,6 +1546,25 @@ mod tests {
         }
     }
 
+    /// Whether the scan of a query borrows `component` (as a value, and as a key) instead of
+    /// re-encoding it.
+    fn is_canonical(component: &str) -> bool {
+        let borrowed = |query: &str, key: bool| {
+            let request = QueryRequest::parse("GET", "/", query).unwrap();
+            let pair = request.pairs.as_slice()[0];
+            matches!(if key { pair.key } else { pair.value }, Span::Query(..))
+        };
+        let as_value = borrowed(&format!("k={component}"), false);
+        if !component.is_empty() {
+            assert_eq!(
+                borrowed(&format!("{component}=v"), true),
+                as_value,
+                "{component}"
+            );
+        }
+        as_value
+    }
+
     #[test]
     fn canonical_components_are_recognized() {
         let long = "A".repeat(100);
@@ -1506,8 +1649,8 @@ mod tests {
     fn both_parses(url: &str) -> (Parsed, Parsed) {
         let show = |request: &QueryRequest<'_>, host: &str| {
             let mut text = String::new();
-            let token = request.canonical_token(None);
-            request.write_canonical(&mut text, token.as_deref(), &[("host", host)]);
+            let token = request.canonical_token();
+            request.write_canonical(&mut text, token, &[("host", host)]);
             (text, host.to_owned())
         };
         let mut storage = None;
@@ -1568,11 +1711,7 @@ mod tests {
             let len = next() % 12;
             let query: String = (0..len).map(|_| PIECES[next() % PIECES.len()]).collect();
             let request = QueryRequest::parse("GET", "/", &query).unwrap();
-            let got: Vec<(&str, &str)> = request
-                .pairs
-                .iter()
-                .map(|p| (request.get(p.key), request.get(p.value)))
-                .collect();
+            let got = request.sorted_pairs();
             let mut want: Vec<(String, String)> = crate::canonical::split_query(&query)
                 .map(|(k, v)| {
                     let (mut key, mut value) = (String::new(), String::new());
@@ -1593,6 +1732,7 @@ mod tests {
         let request = QueryRequest::parse("GET", "/", "b=%7E&a=x+y&c=%2F&a=%20").unwrap();
         let pairs: Vec<(&str, &str)> = request
             .pairs
+            .as_slice()
             .iter()
             .map(|p| (request.get(p.key), request.get(p.value)))
             .collect();

@@ -9,13 +9,16 @@
 
 use std::hint::black_box;
 
-use peer_bench::{AwsSigV4, Case, Floor, SECRET_ACCESS_KEY, SigV4WssCold, SigV4WssWarm, URL, time};
+use peer_bench::{
+    ACCESS_KEY_ID, AwsSigV4, Case, Floor, REGION, SECRET_ACCESS_KEY, SERVICE, SigV4WssCold,
+    SigV4WssWarm, URL, time,
+};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(which), Some(case)) = (args.get(1), args.get(2)) else {
         eprintln!(
-            "usage: profile <sigv4-wss-warm|sigv4-wss-cold|aws-sigv4|floor|floor-cold> <token|no-token> [iterations]"
+            "usage: profile <sigv4-wss-warm|sigv4-wss-cold|sigv4-wss-verify|aws-sigv4|floor|floor-cold> <token|no-token> [iterations]"
         );
         std::process::exit(2);
     };
@@ -37,6 +40,24 @@ fn main() {
             let s = SigV4WssCold::new(case);
             for _ in 0..n {
                 total += s.presign(black_box(URL), black_box(time())).len();
+            }
+        }
+        "sigv4-wss-verify" => {
+            // The verifier (`Verifier::verify_url`, key cached) on the URL the warm presigner
+            // writes, checked 10 s after signing.
+            let credentials =
+                sigv4_wss::Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, case.token())
+                    .unwrap();
+            let scope = sigv4_wss::Scope::new(REGION, SERVICE).unwrap();
+            let url = SigV4WssWarm::new(case).presign(URL, time());
+            let verifier = sigv4_wss::Verifier::new(credentials).expect_scope(&scope);
+            let now = time() + std::time::Duration::from_secs(10);
+            for _ in 0..n {
+                total += verifier
+                    .verify_url(black_box(&url), black_box(now))
+                    .unwrap()
+                    .access_key_id()
+                    .len();
             }
         }
         "aws-sigv4" => {
