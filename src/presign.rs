@@ -743,11 +743,11 @@ impl<'a> Signer<'a> {
         let mut storage: UrlStorage = None;
         let target = Target::parse_with(url, &mut storage)?;
         let mut user_params = Params::new();
-        let (layout, mac) = self
+        let (layout, mut mac) = self
             .write_url(&target, &date, expires, &mut user_params, out, begin_auth)
             .inspect_err(|_| out.clear())?;
-        let signature = self.sign(&target, &date, &layout, &mut user_params, out, mac);
-        let hex = signature.hex();
+        self.sign(&target, &date, &layout, &mut user_params, out, &mut mac);
+        let hex = Signature::from_mac(mac).hex();
         if layout.signature_at == out.len() {
             out.push_str(hex.as_str());
             if let Some(token) = layout.token_after_signature {
@@ -953,7 +953,9 @@ impl<'a> Signer<'a> {
         after_signature
     }
 
-    /// Hashes the canonical request (built from slices of `out`) and signs it.
+    /// Hashes the canonical request (built from slices of `out`) and writes the rest of the
+    /// string to sign into `mac` (by reference: the HMAC state is large, and moving it is a
+    /// copy).
     fn sign(
         &self,
         target: &Target<'_>,
@@ -961,8 +963,8 @@ impl<'a> Signer<'a> {
         layout: &Layout<'_>,
         user_params: &mut Params,
         out: &str,
-        mac: HmacSha256,
-    ) -> Signature {
+        mac: &mut HmacSha256,
+    ) {
         let user_params = user_params.as_mut_slice();
         if let Some((start, end)) = layout.simple_query {
             let mut hasher = Sha256::new();
@@ -974,7 +976,8 @@ impl<'a> Signer<'a> {
                     out.get(start..end).unwrap_or_default(),
                 );
             });
-            return self.sign_hash(date, hasher.finalize().into(), mac);
+            self.sign_hash(date, hasher.finalize().into(), mac);
+            return;
         }
         if user_params.len() > 1 {
             user_params.sort_unstable_by(|a, b| {
@@ -991,19 +994,13 @@ impl<'a> Signer<'a> {
             user_params,
             layout.auth.as_slice(),
         );
-        self.sign_hash(date, hasher.finalize().into(), mac)
+        self.sign_hash(date, hasher.finalize().into(), mac);
     }
 
-    /// Signs the canonical request's hash.
-    /// `mac` has the [head](write_head) of the string to sign already.
-    fn sign_hash(&self, date: &AmzDate, hash: [u8; 32], mut mac: HmacSha256) -> Signature {
-        write_rest(
-            &mut mac,
-            date,
-            self.scope_tail,
-            Hex64::new(&hash).as_bytes(),
-        );
-        Signature::from_mac(mac)
+    /// Writes the rest of the string to sign, with the canonical request's hash, into `mac`,
+    /// which has its [head](write_head) already.
+    fn sign_hash(&self, date: &AmzDate, hash: [u8; 32], mac: &mut HmacSha256) {
+        write_rest(mac, date, self.scope_tail, Hex64::new(&hash).as_bytes());
     }
 }
 
