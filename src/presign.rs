@@ -827,7 +827,12 @@ impl<'a> Signer<'a> {
             .simple_query
             .unwrap_or_else(|| is_simple_query(query));
         let plain_query = simple_query || is_plain_query(query);
-        out.reserve(self.url_capacity(target, plain_query, expires_digits));
+        let capacity = self.url_capacity(target, plain_query, expires_digits);
+        if out.capacity() < capacity {
+            // `out` is empty: a new buffer is the same as a grown one, and allocating it
+            // directly skips the growth path of `reserve`.
+            *out = String::with_capacity(capacity);
+        }
 
         out.push_str(target.head);
         out.push('?');
