@@ -647,15 +647,16 @@ struct Layout<'t> {
     token_after_signature: Option<&'t str>,
 }
 
-/// The decimal digits of `n`, right-aligned in a buffer, and how many there are.
+/// The decimal digits of `n` (values 0 to 9, not ASCII), right-aligned in a buffer, and how
+/// many there are.
 fn digits(n: u32) -> ([u8; 10], usize) {
-    let mut buf = [b'0'; 10];
+    let mut buf = [0; 10];
     let mut n = n;
     let mut count = 0;
     for d in buf.iter_mut().rev() {
         #[allow(clippy::cast_possible_truncation, reason = "a digit is < 10")]
         {
-            *d = b'0' + (n % 10) as u8;
+            *d = (n % 10) as u8;
         }
         n /= 10;
         count += 1;
@@ -829,8 +830,7 @@ impl<'a> Signer<'a> {
         let plain_query = simple_query || is_plain_query(query);
         let capacity = self.url_capacity(target, plain_query, expires_digits);
         if out.capacity() < capacity {
-            // `out` is empty: a new buffer is the same as a grown one, and allocating it
-            // directly skips the growth path of `reserve`.
+            // `out` is empty: a new buffer is as good, and skips `reserve`'s growth path.
             *out = String::with_capacity(capacity);
         }
 
@@ -870,11 +870,11 @@ impl<'a> Signer<'a> {
             end: out.len(),
         };
         out.push_str("&X-Amz-Expires=");
-        for &digit in expires_buf
-            .get(expires_buf.len() - expires_digits..)
-            .unwrap_or_default()
-        {
-            out.push(char::from(digit));
+        for &digit in expires_buf.iter().skip(expires_buf.len() - expires_digits) {
+            // `from_digit` tells the compiler that the character is ASCII: one byte to push.
+            if let Some(c) = char::from_digit(digit.into(), 10) {
+                out.push(c);
+            }
         }
         let expires_param = Param {
             start: date_param.end + 1,
