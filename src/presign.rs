@@ -306,9 +306,9 @@ pub fn presign_url_with_options(
     let mut out = String::new();
     signer.presign_into(url, time, expires, &mut out, |date, out| {
         signer.write_auth_head(date, out);
-        let mut mac = SigningKey::derive(
+        let mut mac = SigningKey::derive_for_date(
             credentials.secret_access_key(),
-            date.date(),
+            date.date_bytes(),
             scope.region(),
             scope.service(),
         )
@@ -470,9 +470,9 @@ impl Presigner {
         let mac = match &cache.key {
             Some((cached_day, mac)) if *cached_day == day => mac.clone(),
             _ => {
-                let mut mac = SigningKey::derive(
+                let mut mac = SigningKey::derive_for_date(
                     self.credentials.secret_access_key(),
-                    date.date(),
+                    date.date_bytes(),
                     self.scope.region(),
                     self.scope.service(),
                 )
@@ -774,7 +774,7 @@ impl<'a> Signer<'a> {
         out.push_str("%2F");
         CredentialScope::new(date, self.scope).write(out, "%2F");
         out.push_str("&X-Amz-Date=");
-        out.push_str(date.date());
+        out.put_ascii(date.date_bytes());
         out.push('T');
     }
 

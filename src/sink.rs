@@ -26,6 +26,20 @@ impl Sink for String {
     fn put(&mut self, s: &str) {
         self.push_str(s);
     }
+
+    /// Short text (a date) is pushed character by character: clearing the high bit, which no
+    /// ASCII byte has, tells the compiler that each is one byte, and that costs less than
+    /// checking the text as UTF-8 and copying it.
+    #[inline]
+    fn put_ascii(&mut self, ascii: &[u8]) {
+        if ascii.len() <= 8 {
+            for &b in ascii {
+                self.push(char::from(b & 0x7f));
+            }
+        } else {
+            self.put(ascii_str(ascii));
+        }
+    }
 }
 
 impl Sink for Sha256 {
