@@ -54,9 +54,7 @@ pub(crate) fn visit_special(
     let base = 64 * chunks.len();
     if rest.len() >= PAD_FROM {
         let mut last = [pad; 64];
-        if let Some(start) = last.get_mut(..rest.len()) {
-            start.copy_from_slice(rest);
-        }
+        copy_short(&mut last, rest);
         return visit_mask(base, mask64(&last, special));
     }
     for (i, &b) in rest.iter().enumerate() {
@@ -70,6 +68,30 @@ pub(crate) fn visit_special(
 /// The length from which the last, partial block is padded and classified as a whole.
 const PAD_FROM: usize = 16;
 
+/// Copies `src` (16 to 63 bytes) to the start of `dst` as two copies of a fixed size that
+/// overlap in the middle: the compiler inlines those, where a copy of any length is a call.
+#[inline]
+fn copy_short(dst: &mut [u8; 64], src: &[u8]) {
+    if src.len() >= 32 {
+        copy_ends::<32>(dst, src);
+    } else {
+        copy_ends::<16>(dst, src);
+    }
+}
+
+/// Copies the first and the last `K` bytes of `src` (at least `K` long, at most 64) to the same
+/// places at the start of `dst`, which covers all of `src` when it is at most `2 * K` long.
+#[inline]
+fn copy_ends<const K: usize>(dst: &mut [u8; 64], src: &[u8]) {
+    let n = src.len();
+    if let (Some(head), Some(to)) = (src.first_chunk::<K>(), dst.first_chunk_mut::<K>()) {
+        *to = *head;
+    }
+    if let (Some(tail), Some(to)) = (src.last_chunk::<K>(), dst.get_mut(n.saturating_sub(K)..n)) {
+        to.copy_from_slice(tail);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,7 +101,9 @@ mod tests {
         let bytes: Vec<u8> = (0..300u32)
             .map(|i| if i % 7 == 0 { b'x' } else { b'a' })
             .collect();
-        for len in [0, 1, 7, 63, 64, 65, 128, 200, 300] {
+        for len in [
+            0, 1, 7, 15, 16, 20, 31, 32, 33, 63, 64, 65, 80, 96, 128, 200, 300,
+        ] {
             let mut seen = Vec::new();
             assert!(visit_special(
                 &bytes[..len],
