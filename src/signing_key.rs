@@ -33,6 +33,7 @@ impl Sink for HmacSha256 {
 }
 
 /// An HMAC-SHA256 state keyed with `key`.
+#[inline]
 pub(crate) fn keyed(key: &[u8]) -> HmacSha256 {
     // HMAC takes keys of any length (longer ones are hashed first), so `new_from_slice` never
     // fails; the fallback to a zero key exists only so that no panic path does.
