@@ -67,7 +67,6 @@ fn must_escape(byte: u8, keep: Keep) -> bool {
 fn for_each_escape(bytes: &[u8], keep: Keep, mut escape: impl FnMut(usize)) {
     visit_special(
         bytes,
-        b'a',
         |b| must_escape(b, keep),
         |i| {
             escape(i);

@@ -306,9 +306,9 @@ pub fn presign_url_with_options(
     let mut out = String::new();
     signer.presign_into(url, time, expires, &mut out, |date, out| {
         signer.write_auth_head(date, out);
-        let mut mac = SigningKey::derive(
+        let mut mac = SigningKey::derive_for_date(
             credentials.secret_access_key(),
-            date.date(),
+            date.date_bytes(),
             scope.region(),
             scope.service(),
         )
@@ -470,9 +470,9 @@ impl Presigner {
         let mac = match &cache.key {
             Some((cached_day, mac)) if *cached_day == day => mac.clone(),
             _ => {
-                let mut mac = SigningKey::derive(
+                let mut mac = SigningKey::derive_for_date(
                     self.credentials.secret_access_key(),
-                    date.date(),
+                    date.date_bytes(),
                     self.scope.region(),
                     self.scope.service(),
                 )
@@ -647,15 +647,16 @@ struct Layout<'t> {
     token_after_signature: Option<&'t str>,
 }
 
-/// The decimal digits of `n`, right-aligned in a buffer, and how many there are.
+/// The decimal digits of `n` (values 0 to 9, not ASCII), right-aligned in a buffer, and how
+/// many there are.
 fn digits(n: u32) -> ([u8; 10], usize) {
-    let mut buf = [b'0'; 10];
+    let mut buf = [0; 10];
     let mut n = n;
     let mut count = 0;
     for d in buf.iter_mut().rev() {
         #[allow(clippy::cast_possible_truncation, reason = "a digit is < 10")]
         {
-            *d = b'0' + (n % 10) as u8;
+            *d = (n % 10) as u8;
         }
         n /= 10;
         count += 1;
@@ -743,11 +744,11 @@ impl<'a> Signer<'a> {
         let mut storage: UrlStorage = None;
         let target = Target::parse_with(url, &mut storage)?;
         let mut user_params = Params::new();
-        let (layout, mac) = self
+        let (layout, mut mac) = self
             .write_url(&target, &date, expires, &mut user_params, out, begin_auth)
             .inspect_err(|_| out.clear())?;
-        let signature = self.sign(&target, &date, &layout, &mut user_params, out, mac);
-        let hex = signature.hex();
+        self.sign(&target, &date, &layout, &mut user_params, out, &mut mac);
+        let hex = Signature::from_mac(mac).hex();
         if layout.signature_at == out.len() {
             out.push_str(hex.as_str());
             if let Some(token) = layout.token_after_signature {
@@ -773,7 +774,7 @@ impl<'a> Signer<'a> {
         out.push_str("%2F");
         CredentialScope::new(date, self.scope).write(out, "%2F");
         out.push_str("&X-Amz-Date=");
-        out.push_str(date.date());
+        out.put_ascii(date.date_bytes());
         out.push('T');
     }
 
@@ -827,7 +828,11 @@ impl<'a> Signer<'a> {
             .simple_query
             .unwrap_or_else(|| is_simple_query(query));
         let plain_query = simple_query || is_plain_query(query);
-        out.reserve(self.url_capacity(target, plain_query, expires_digits));
+        let capacity = self.url_capacity(target, plain_query, expires_digits);
+        if out.capacity() < capacity {
+            // `out` is empty: a new buffer is as good, and skips `reserve`'s growth path.
+            *out = String::with_capacity(capacity);
+        }
 
         out.push_str(target.head);
         out.push('?');
@@ -865,11 +870,11 @@ impl<'a> Signer<'a> {
             end: out.len(),
         };
         out.push_str("&X-Amz-Expires=");
-        for &digit in expires_buf
-            .get(expires_buf.len() - expires_digits..)
-            .unwrap_or_default()
-        {
-            out.push(char::from(digit));
+        for &digit in expires_buf.iter().skip(expires_buf.len() - expires_digits) {
+            // `from_digit` tells the compiler that the character is ASCII: one byte to push.
+            if let Some(c) = char::from_digit(digit.into(), 10) {
+                out.push(c);
+            }
         }
         let expires_param = Param {
             start: date_param.end + 1,
@@ -953,7 +958,9 @@ impl<'a> Signer<'a> {
         after_signature
     }
 
-    /// Hashes the canonical request (built from slices of `out`) and signs it.
+    /// Hashes the canonical request (built from slices of `out`) and writes the rest of the
+    /// string to sign into `mac` (by reference: the HMAC state is large, and moving it is a
+    /// copy).
     fn sign(
         &self,
         target: &Target<'_>,
@@ -961,8 +968,8 @@ impl<'a> Signer<'a> {
         layout: &Layout<'_>,
         user_params: &mut Params,
         out: &str,
-        mac: HmacSha256,
-    ) -> Signature {
+        mac: &mut HmacSha256,
+    ) {
         let user_params = user_params.as_mut_slice();
         if let Some((start, end)) = layout.simple_query {
             let mut hasher = Sha256::new();
@@ -974,7 +981,8 @@ impl<'a> Signer<'a> {
                     out.get(start..end).unwrap_or_default(),
                 );
             });
-            return self.sign_hash(date, hasher.finalize().into(), mac);
+            self.sign_hash(date, hasher.finalize().into(), mac);
+            return;
         }
         if user_params.len() > 1 {
             user_params.sort_unstable_by(|a, b| {
@@ -991,19 +999,13 @@ impl<'a> Signer<'a> {
             user_params,
             layout.auth.as_slice(),
         );
-        self.sign_hash(date, hasher.finalize().into(), mac)
+        self.sign_hash(date, hasher.finalize().into(), mac);
     }
 
-    /// Signs the canonical request's hash.
-    /// `mac` has the [head](write_head) of the string to sign already.
-    fn sign_hash(&self, date: &AmzDate, hash: [u8; 32], mut mac: HmacSha256) -> Signature {
-        write_rest(
-            &mut mac,
-            date,
-            self.scope_tail,
-            Hex64::new(&hash).as_bytes(),
-        );
-        Signature::from_mac(mac)
+    /// Writes the rest of the string to sign, with the canonical request's hash, into `mac`,
+    /// which has its [head](write_head) already.
+    fn sign_hash(&self, date: &AmzDate, hash: [u8; 32], mac: &mut HmacSha256) {
+        write_rest(mac, date, self.scope_tail, Hex64::new(&hash).as_bytes());
     }
 }
 

@@ -27,12 +27,11 @@ pub(crate) fn mask64(chunk: &[u8; 64], special: impl Fn(u8) -> bool) -> u64 {
 /// Calls `visit` with the index of every byte of `bytes` for which `special` holds, in
 /// order, as long as it returns `true`. Returns `false` if a visit did.
 ///
-/// A last, partial block of at least [`PAD_FROM`] bytes is padded with `pad`, for which
-/// `special` must be false; a shorter one is looked at byte by byte (cheaper than padding).
+/// A last, partial block of at least [`PAD_FROM`] bytes is classified as one block (see
+/// [`short_mask`]); a shorter one is looked at byte by byte.
 #[inline]
 pub(crate) fn visit_special(
     bytes: &[u8],
-    pad: u8,
     special: impl Fn(u8) -> bool + Copy,
     mut visit: impl FnMut(usize) -> bool,
 ) -> bool {
@@ -53,11 +52,7 @@ pub(crate) fn visit_special(
     }
     let base = 64 * chunks.len();
     if rest.len() >= PAD_FROM {
-        let mut last = [pad; 64];
-        if let Some(start) = last.get_mut(..rest.len()) {
-            start.copy_from_slice(rest);
-        }
-        return visit_mask(base, mask64(&last, special));
+        return visit_mask(base, short_mask(rest, special));
     }
     for (i, &b) in rest.iter().enumerate() {
         if special(b) && !visit_mask(base + i, 1) {
@@ -67,8 +62,33 @@ pub(crate) fn visit_special(
     true
 }
 
-/// The length from which the last, partial block is padded and classified as a whole.
+/// The length from which the last, partial block is classified as a whole.
 const PAD_FROM: usize = 16;
+
+/// [`mask64`] of `rest`, 16 to 63 bytes long, without copying it whole (a copy of variable
+/// length is a call): the block classified starts with copies of fixed size of its first and
+/// last `k` bytes (32, or 16 when it is shorter than 32), whose bits are then put back in
+/// place; the two ends overlap in the middle, where their bits agree.
+#[inline]
+fn short_mask(rest: &[u8], special: impl Fn(u8) -> bool) -> u64 {
+    let mut block = [0u8; 64];
+    let (head, tail) = block.split_at_mut(32);
+    let k = if let (Some(first), Some(last)) = (rest.first_chunk::<32>(), rest.last_chunk::<32>()) {
+        head.copy_from_slice(first);
+        tail.copy_from_slice(last);
+        32
+    } else if let (Some(first), Some(last)) = (rest.first_chunk::<16>(), rest.last_chunk::<16>()) {
+        let (a, b) = head.split_at_mut(16);
+        a.copy_from_slice(first);
+        b.copy_from_slice(last);
+        16
+    } else {
+        return 0;
+    };
+    let bits = mask64(&block, special);
+    let ends = (1u64 << k) - 1;
+    (bits & ends) | (((bits >> k) & ends) << (rest.len() - k))
+}
 
 #[cfg(test)]
 mod tests {
@@ -79,11 +99,12 @@ mod tests {
         let bytes: Vec<u8> = (0..300u32)
             .map(|i| if i % 7 == 0 { b'x' } else { b'a' })
             .collect();
-        for len in [0, 1, 7, 63, 64, 65, 128, 200, 300] {
+        for len in [
+            0, 1, 7, 15, 16, 20, 31, 32, 33, 63, 64, 65, 80, 96, 128, 200, 300,
+        ] {
             let mut seen = Vec::new();
             assert!(visit_special(
                 &bytes[..len],
-                b'a',
                 |b| b == b'x',
                 |i| {
                     seen.push(i);
@@ -96,7 +117,6 @@ mod tests {
         let mut count = 0;
         assert!(!visit_special(
             &bytes,
-            b'a',
             |b| b == b'x',
             |_| {
                 count += 1;

@@ -33,6 +33,7 @@ impl Sink for HmacSha256 {
 }
 
 /// An HMAC-SHA256 state keyed with `key`.
+#[inline]
 pub(crate) fn keyed(key: &[u8]) -> HmacSha256 {
     // HMAC takes keys of any length (longer ones are hashed first), so `new_from_slice` never
     // fails; the fallback to a zero key exists only so that no panic path does.
@@ -69,6 +70,17 @@ impl SigningKey {
     /// service.
     #[must_use]
     pub fn derive(secret_access_key: &str, date: &str, region: &str, service: &str) -> Self {
+        Self::derive_for_date(secret_access_key, date.as_bytes(), region, service)
+    }
+
+    /// [`SigningKey::derive`] with the date as the bytes of an [`AmzDate`](crate::AmzDate),
+    /// which the presigner has as bytes (as a `&str` they would be checked as UTF-8 first).
+    pub(crate) fn derive_for_date(
+        secret_access_key: &str,
+        date: &[u8],
+        region: &str,
+        service: &str,
+    ) -> Self {
         // kDate's key is "AWS4" followed by the secret; AWS secrets are 40 characters, so it
         // is built on the stack unless the secret is unusually long.
         // Each buffer that holds the secret or a key derived from it is zeroized as soon as
@@ -79,10 +91,10 @@ impl SigningKey {
             let (prefix, rest) = buf.split_at_mut(4);
             prefix.copy_from_slice(b"AWS4");
             rest.copy_from_slice(secret);
-            hmac(buf, date.as_bytes())
+            hmac(buf, date)
         } else {
             let mut heap = [b"AWS4", secret].concat();
-            let k_date = hmac(&heap, date.as_bytes());
+            let k_date = hmac(&heap, date);
             heap.zeroize();
             k_date
         };

@@ -26,6 +26,20 @@ impl Sink for String {
     fn put(&mut self, s: &str) {
         self.push_str(s);
     }
+
+    /// Short text (a date) is pushed character by character: clearing the high bit, which no
+    /// ASCII byte has, tells the compiler that each is one byte, and that costs less than
+    /// checking the text as UTF-8 and copying it.
+    #[inline]
+    fn put_ascii(&mut self, ascii: &[u8]) {
+        if ascii.len() <= 8 {
+            for &b in ascii {
+                self.push(char::from(b & 0x7f));
+            }
+        } else {
+            self.put(ascii_str(ascii));
+        }
+    }
 }
 
 impl Sink for Sha256 {
@@ -90,11 +104,14 @@ pub(crate) struct Hex64([u8; 64]);
 impl Hex64 {
     pub(crate) fn new(bytes: &[u8; 32]) -> Self {
         let mut out = [0u8; 64];
-        for (pair, byte) in out.chunks_exact_mut(2).zip(bytes) {
-            if let [hi, lo] = pair {
-                *hi = hex_digit(byte >> 4);
-                *lo = hex_digit(byte & 0x0f);
-            }
+        for (pair, &byte) in out.chunks_exact_mut(2).zip(bytes) {
+            // Both digits at once, branch-free, in the two bytes of a `u16` (high nibble in the
+            // low byte, which comes first in little-endian order): a nibble `n` becomes
+            // `'0' + n`, plus 39 more (up to `'a' + n - 10`) when `n > 9`, which is when
+            // `n + 6` carries into bit 4. No byte carries into the next.
+            let nibbles = u16::from(byte >> 4) | (u16::from(byte & 0x0f) << 8);
+            let letters = ((nibbles + 0x0606) >> 4) & 0x0101;
+            pair.copy_from_slice(&(nibbles + 0x3030 + letters * 39).to_le_bytes());
         }
         Self(out)
     }
@@ -105,15 +122,6 @@ impl Hex64 {
 
     pub(crate) fn as_bytes(&self) -> &[u8; 64] {
         &self.0
-    }
-}
-
-/// The lowercase hex digit for a nibble (`0..=15`).
-const fn hex_digit(nibble: u8) -> u8 {
-    if nibble < 10 {
-        b'0' + nibble
-    } else {
-        b'a' + (nibble - 10)
     }
 }
 

@@ -141,7 +141,7 @@ impl<'a> Target<'a> {
         };
         let rest = bytes.get(after_scheme..)?;
         let mut scanner = Scanner::new(rest);
-        if !visit_special(rest, b'a', is_special, |i| scanner.visit(i)) {
+        if !visit_special(rest, is_special, |i| scanner.visit(i)) {
             return None;
         }
         let parts = scanner.finish()?;

@@ -791,7 +791,6 @@ impl<'a> QueryRequest<'a> {
         let mut scan = QueryScan::new(query);
         let done = visit_special(
             query.as_bytes(),
-            b'a',
             |b| !is_unreserved_arith(b),
             |i| scan.visit(i),
         );
