@@ -5,7 +5,8 @@
 //! The query variant signs with [`presign_request`], the header variant with [`sign_headers`];
 //! both take the request as the suite gives it (method, raw target, headers, body). Where the
 //! request is one that [`presign_url`] can express (a `GET` with only a `Host` header and a
-//! normalized path), the query variant also checks `presign_url` on the equivalent URL.
+//! normalized path), the query variant also checks `presign_url` on the equivalent URL, and
+//! that a reusable [`Presigner`] gives the same URL.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -19,7 +20,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use sigv4_wss::{
-    CanonicalRequest, Credentials, Scope, SessionTokenMode, Signed, SigningOptions,
+    CanonicalRequest, Credentials, Presigner, Scope, SessionTokenMode, Signed, SigningOptions,
     presign_request, presign_url, sign_headers,
 };
 use time::OffsetDateTime;
@@ -230,6 +231,25 @@ fn check_presign_url(name: &str, ctx: &Context, request: &Request, signed: &Sign
     }
     let url = format!("https://{}{}", request.headers[0].1, request.target);
     let presigned = presign_url(&url, &ctx.credentials, &ctx.scope, ctx.time, ctx.expires).unwrap();
+    // The reusable signer gives the same URL: on first use (key derived), warm (key cached),
+    // and into a buffer that held something else.
+    let reusable = Presigner::new(ctx.credentials.clone(), ctx.scope.clone());
+    for use_ in ["first use", "warm"] {
+        assert_eq!(
+            reusable.presign(&url, ctx.time, ctx.expires).unwrap(),
+            presigned,
+            "{name}: Presigner, {use_}"
+        );
+    }
+    let mut buffer = String::from("left over");
+    reusable
+        .presign_into(&url, ctx.time, ctx.expires, &mut buffer)
+        .unwrap();
+    assert_eq!(
+        buffer,
+        presigned.as_str(),
+        "{name}: Presigner::presign_into"
+    );
     let (_, query) = presigned.as_str().split_once('?').unwrap();
     let signature = query
         .split('&')
