@@ -48,9 +48,10 @@ impl Keep {
     }
 }
 
-/// Whether `byte` must be percent-encoded, as arithmetic the compiler can vectorize.
+/// Whether `byte` must be percent-encoded, as arithmetic the compiler can vectorize (used as
+/// the `special` test of [`visit_special`] scans).
 #[inline]
-fn must_escape(byte: u8, keep: Keep) -> bool {
+pub(crate) fn must_escape(byte: u8, keep: Keep) -> bool {
     // '-' (0x2D) and '.' (0x2E) always stay; '/' (0x2F) is the next byte up.
     let dash_dot_slash = 2 + u8::from(matches!(keep, Keep::UnreservedAndSlash));
     let kept = (byte | 0x20).wrapping_sub(b'a') < 26

@@ -22,7 +22,7 @@ use crate::canonical::{
     write_canonical_request_with, write_presigned_get,
 };
 use crate::credentials::{Credentials, Redacted};
-use crate::encode::{is_unreserved, reencode_query_component, uri_encode};
+use crate::encode::{Keep, is_unreserved, must_escape, reencode_query_component, uri_encode};
 use crate::error::Error;
 use crate::presign::SessionTokenMode;
 use crate::scan::visit_special;
@@ -791,7 +791,7 @@ impl<'a> QueryRequest<'a> {
         let mut scan = QueryScan::new(query);
         let done = visit_special(
             query.as_bytes(),
-            |b| !is_unreserved_arith(b),
+            |b| must_escape(b, Keep::Unreserved),
             |i| scan.visit(i),
         );
         if !(done && scan.end_item(query.len())) {
@@ -1043,16 +1043,6 @@ fn put_item(sink: &mut impl crate::sink::Sink, s: &str, first: &mut bool) {
     }
     *first = false;
     sink.put(s);
-}
-
-/// [`is_unreserved`] as arithmetic the compiler can vectorize.
-#[inline]
-fn is_unreserved_arith(b: u8) -> bool {
-    (b | 0x20).wrapping_sub(b'a') < 26
-        || b.wrapping_sub(b'0') < 10
-        || b.wrapping_sub(b'-') < 2
-        || b == b'_'
-        || b == b'~'
 }
 
 /// Splits `value` at each `%` followed by `hex` (`"2F"` for `/`): an encoded `/`- or
