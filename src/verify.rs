@@ -266,12 +266,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         self.check_scope(&auth.scope)?;
         self.check_time(&auth, now)?;
         let headers = headers.canonical(auth.signed_headers)?;
-        let credentials =
-            self.lookup
-                .credentials(auth.access_key_id)
-                .ok_or_else(|| Error::UnknownAccessKey {
-                    access_key_id: auth.access_key_id.to_owned(),
-                })?;
+        let credentials = self.credentials(auth.access_key_id)?;
         let sign_token = signs_token(self.session_token, &auth.scope);
         let (mut mac, (url_token, token_check)) =
             self.keyed_mac(&credentials, &auth.date, &auth.scope, |expected| {
@@ -306,6 +301,15 @@ impl<L: CredentialsLookup> Verifier<L> {
                 Some(_) => TokenUse::Unsigned,
             },
         })
+    }
+
+    /// The lookup's credentials for `access_key_id`, or [`Error::UnknownAccessKey`].
+    pub(crate) fn credentials(&self, access_key_id: &str) -> Result<Cow<'_, Credentials>, Error> {
+        self.lookup
+            .credentials(access_key_id)
+            .ok_or_else(|| Error::UnknownAccessKey {
+                access_key_id: access_key_id.to_owned(),
+            })
     }
 
     /// Checks the scope against the expected region and service.

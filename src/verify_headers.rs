@@ -104,12 +104,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         // Without X-Amz-Expires, the signing time must be within the skew of `now`.
         self.check_time(&auth, now)?;
         let canonical_headers = Headers::List(headers).canonical_names(names, "SignedHeaders")?;
-        let credentials =
-            self.lookup
-                .credentials(auth.access_key_id)
-                .ok_or_else(|| Error::UnknownAccessKey {
-                    access_key_id: auth.access_key_id.to_owned(),
-                })?;
+        let credentials = self.credentials(auth.access_key_id)?;
 
         let payload_hash = Hex64::new(&Sha256::digest(body).into());
         let mut hasher = Sha256::new();
