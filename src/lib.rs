@@ -20,6 +20,7 @@ mod credentials;
 mod encode;
 mod error;
 mod http;
+mod inline_vec;
 mod inspect;
 mod presign;
 mod request;

@@ -18,6 +18,7 @@ use crate::canonical::{SECURITY_TOKEN, split_query, write_presigned_get};
 use crate::credentials::{Credentials, Redacted};
 use crate::encode::{Keep, encode_into, encoded_len, reencode_query_component};
 use crate::error::Error;
+use crate::inline_vec::InlineVec;
 use crate::scope::{CredentialScope, Scope};
 use crate::service::Rules;
 use crate::signing_key::{HmacSha256, Signature, SigningKey, keyed};
@@ -559,52 +560,7 @@ impl Param {
 
 /// The URL's own query parameters, to be sorted: none yet (most URLs record none, see
 /// [`is_simple_query`]), on the stack for up to 16, on the heap beyond.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "the inline variant lives on the stack on purpose: it saves an allocation"
-)]
-enum Params {
-    Empty,
-    Inline { buf: [Param; 16], len: usize },
-    Heap(Vec<Param>),
-}
-
-impl Params {
-    fn new() -> Self {
-        Self::Empty
-    }
-
-    fn push(&mut self, param: Param) {
-        match self {
-            // The slots after `len` are never read.
-            Self::Empty => {
-                *self = Self::Inline {
-                    buf: [param; 16],
-                    len: 1,
-                }
-            }
-            Self::Inline { buf, len } => {
-                if let Some(slot) = buf.get_mut(*len) {
-                    *slot = param;
-                    *len += 1;
-                } else {
-                    let mut heap = buf.to_vec();
-                    heap.push(param);
-                    *self = Self::Heap(heap);
-                }
-            }
-            Self::Heap(v) => v.push(param),
-        }
-    }
-
-    fn as_mut_slice(&mut self) -> &mut [Param] {
-        match self {
-            Self::Empty => &mut [],
-            Self::Inline { buf, len } => buf.get_mut(..*len).unwrap_or_default(),
-            Self::Heap(v) => v,
-        }
-    }
-}
+type Params = InlineVec<Param, 16>;
 
 /// A signed authentication parameter: `key=value` in the output, or the session token taken
 /// from a [`Presigner`]'s cache (it is appended to the output only after the signature).

@@ -24,6 +24,7 @@ use crate::canonical::{
 use crate::credentials::{Credentials, Redacted};
 use crate::encode::{Keep, is_unreserved, must_escape, reencode_query_component, uri_encode};
 use crate::error::Error;
+use crate::inline_vec::InlineVec;
 use crate::presign::SessionTokenMode;
 use crate::scan::visit_special;
 use crate::scope::{CredentialScope, Scope};
@@ -578,53 +579,7 @@ struct Pair {
 
 /// The URL's own parameters (not the authentication ones): none, up to 8 on the stack, or
 /// on the heap.
-#[derive(Debug)]
-enum Pairs {
-    Empty,
-    Inline { buf: [Pair; 8], len: usize },
-    Heap(Vec<Pair>),
-}
-
-impl Pairs {
-    fn push(&mut self, pair: Pair) {
-        match self {
-            // The slots after `len` are never read.
-            Self::Empty => {
-                *self = Self::Inline {
-                    buf: [pair; 8],
-                    len: 1,
-                }
-            }
-            Self::Inline { buf, len } => {
-                if let Some(slot) = buf.get_mut(*len) {
-                    *slot = pair;
-                    *len += 1;
-                } else {
-                    let mut heap = buf.to_vec();
-                    heap.push(pair);
-                    *self = Self::Heap(heap);
-                }
-            }
-            Self::Heap(v) => v.push(pair),
-        }
-    }
-
-    fn as_slice(&self) -> &[Pair] {
-        match self {
-            Self::Empty => &[],
-            Self::Inline { buf, len } => buf.get(..*len).unwrap_or_default(),
-            Self::Heap(v) => v,
-        }
-    }
-
-    fn as_mut_slice(&mut self) -> &mut [Pair] {
-        match self {
-            Self::Empty => &mut [],
-            Self::Inline { buf, len } => buf.get_mut(..*len).unwrap_or_default(),
-            Self::Heap(v) => v,
-        }
-    }
-}
+type Pairs = InlineVec<Pair, 8>;
 
 /// The signed authentication parameters in canonical order (`X-Amz-Signature` is not signed).
 const SIGNED_AUTH: [Auth; 6] = [
@@ -675,7 +630,7 @@ impl<'a> QueryScan<'a> {
             query,
             buf: String::new(),
             plain: true,
-            pairs: Pairs::Empty,
+            pairs: Pairs::new(),
             auth: [None; 7],
             item_start: 0,
             eq: None,
