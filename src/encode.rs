@@ -94,7 +94,7 @@ pub(crate) fn encode_into(sink: &mut impl Sink, input: &str, keep: Keep) {
     for_each_escape(bytes, keep, |i| {
         // The run before an escaped byte is ASCII, so both ends are character boundaries.
         if run_start < i {
-            sink.put(input.get(run_start..i).unwrap_or_default());
+            put_run(sink, input, run_start, i);
         }
         sink.put(percent_encode_byte(
             bytes.get(i).copied().unwrap_or_default(),
@@ -103,6 +103,20 @@ pub(crate) fn encode_into(sink: &mut impl Sink, input: &str, keep: Keep) {
     });
     if run_start < bytes.len() {
         sink.put(input.get(run_start..).unwrap_or_default());
+    }
+}
+
+/// Writes `input[start..end]`, a run of unreserved characters. A short run is written as
+/// the [prefix](Sink::put_prefix) of a 32-byte slice when there is one (a copy of fixed size).
+#[inline]
+fn put_run(sink: &mut impl Sink, input: &str, start: usize, end: usize) {
+    let len = end - start;
+    if len <= 32
+        && let Some(block) = input.get(start..start + 32)
+    {
+        sink.put_prefix(block, len);
+    } else {
+        sink.put(input.get(start..end).unwrap_or_default());
     }
 }
 

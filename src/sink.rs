@@ -19,12 +19,30 @@ pub(crate) trait Sink {
     fn put_ascii(&mut self, ascii: &[u8]) {
         self.put(ascii_str(ascii));
     }
+
+    /// Appends the first `len` bytes of `s` (a character boundary). A sink may append all of
+    /// `s` and cut it back: a copy of a length the compiler knows is inlined, where one of a
+    /// length it does not is a call.
+    #[inline]
+    fn put_prefix(&mut self, s: &str, len: usize) {
+        self.put(s.get(..len).unwrap_or_default());
+    }
 }
 
 impl Sink for String {
     #[inline]
     fn put(&mut self, s: &str) {
         self.push_str(s);
+    }
+
+    #[inline]
+    fn put_prefix(&mut self, s: &str, len: usize) {
+        let end = self.len() + len;
+        self.push_str(s);
+        // `s` has a boundary at `len`, so `self` has one at `end`.
+        if self.is_char_boundary(end) {
+            self.truncate(end);
+        }
     }
 
     /// Short text (a date) is pushed character by character: clearing the high bit, which no
