@@ -827,7 +827,7 @@ impl<'a> Signer<'a> {
                 + credential_len(self.access_key_id, self.scope),
         };
         let date_start = credential.end + 1;
-        out.push_str(date.date_time().get(9..).unwrap_or_default());
+        out.put_ascii(date.date_time_bytes().get(9..).unwrap_or_default());
         let date_param = Param {
             start: date_start,
             eq: date_start + "X-Amz-Date".len(),
