@@ -356,6 +356,7 @@ pub struct Presigner {
     scope: Scope,
     options: SigningOptions,
     rules: Rules,
+    /// `&X-Amz-Security-Token={encoded token}` (see [`Token::Encoded`]).
     encoded_token: Option<String>,
     /// The string to sign's credential scope after its date ([`ScopeTail`]).
     scope_tail: String,
@@ -383,7 +384,10 @@ impl Presigner {
     #[must_use]
     pub fn with_options(credentials: Credentials, scope: Scope, options: SigningOptions) -> Self {
         let encoded_token = credentials.session_token().map(|token| {
-            let mut s = String::with_capacity(encoded_len(token.as_bytes(), Keep::Unreserved));
+            let mut s = String::with_capacity(
+                TOKEN_PARAM_PREFIX.len() + encoded_len(token.as_bytes(), Keep::Unreserved),
+            );
+            s.push_str(TOKEN_PARAM_PREFIX);
             encode_into(&mut s, token, Keep::Unreserved);
             s
         });
@@ -520,12 +524,16 @@ impl fmt::Debug for Presigner {
 }
 
 /// The session token: as given (the cold path encodes it straight into the URL) or already
-/// percent-encoded (cached by a [`Presigner`]).
+/// percent-encoded (cached by a [`Presigner`]) as the whole parameter with the `&` in front,
+/// `&X-Amz-Security-Token={encoded}`, which is written to the URL and hashed as one piece.
 #[derive(Clone, Copy)]
 enum Token<'a> {
     Raw(&'a str),
     Encoded(&'a str),
 }
+
+/// What comes before the encoded session token in a URL.
+const TOKEN_PARAM_PREFIX: &str = "&X-Amz-Security-Token=";
 
 /// Everything a presign needs besides the URL, time, expiry and key.
 struct Signer<'a> {
@@ -567,6 +575,7 @@ type Params = InlineVec<Param, 16>;
 #[derive(Clone, Copy)]
 enum AuthParam<'t> {
     InOut(Param),
+    /// `&X-Amz-Security-Token={encoded}`, with the `&`.
     CachedToken(&'t str),
 }
 
@@ -708,7 +717,6 @@ impl<'a> Signer<'a> {
         if layout.signature_at == out.len() {
             out.push_str(hex.as_str());
             if let Some(token) = layout.token_after_signature {
-                out.push_str("&X-Amz-Security-Token=");
                 out.push_str(token);
             }
         } else if out.is_char_boundary(layout.signature_at) {
@@ -748,7 +756,7 @@ impl<'a> Signer<'a> {
         };
         let token = match self.token {
             Some(Token::Raw(t)) => "&X-Amz-Security-Token=".len() + 3 * t.len(),
-            Some(Token::Encoded(t)) => "&X-Amz-Security-Token=".len() + t.len(),
+            Some(Token::Encoded(t)) => t.len(),
             None => 0,
         };
         // `?`, the URL's own parameters each with a `&` after it, then the authentication
@@ -819,7 +827,7 @@ impl<'a> Signer<'a> {
                 + credential_len(self.access_key_id, self.scope),
         };
         let date_start = credential.end + 1;
-        out.push_str(date.date_time().get(9..).unwrap_or_default());
+        out.put_ascii(date.date_time_bytes().get(9..).unwrap_or_default());
         let date_param = Param {
             start: date_start,
             eq: date_start + "X-Amz-Date".len(),
@@ -860,7 +868,7 @@ impl<'a> Signer<'a> {
         // The length once the signature (and a cached token) are in.
         let final_len = out.len()
             + 64
-            + token_after_signature.map_or(0, |t| "&X-Amz-Security-Token=".len() + t.len());
+            + token_after_signature.map_or(0, str::len);
         let final_len = final_len.max(out.len() + 64);
         if let Some(max) = self
             .rules
@@ -891,7 +899,9 @@ impl<'a> Signer<'a> {
     fn write_token(&self, auth: &mut AuthParams<'a>, out: &mut String) -> Option<&'a str> {
         let (param, after_signature) = match self.token? {
             Token::Raw(t) => {
-                out.push_str("&X-Amz-Security-Token=");
+                // The `&` stays right in front of the parameter: the canonical query hashes it
+                // from here too.
+                out.push_str(TOKEN_PARAM_PREFIX);
                 let value_start = out.len();
                 encode_into(out, t, Keep::Unreserved);
                 let param = Param {
@@ -1144,8 +1154,8 @@ fn write_canonical_query(sink: &mut impl Sink, out: &str, user: &[Param], auth: 
                 if let Some((start, end)) = run.take() {
                     put_param(sink, out.get(start..end).unwrap_or_default(), &mut first);
                 }
-                put_param(sink, "X-Amz-Security-Token=", &mut first);
-                sink.put(token);
+                // The cached parameter starts with its `&`.
+                put_param(sink, token.get(1..).unwrap_or_default(), &mut first);
             }
         }
     }
@@ -1190,14 +1200,9 @@ fn write_simple_canonical_query(
         ] => {
             sink.put(slice(algorithm.start, expires.end));
             match token {
-                AuthParam::InOut(token) => {
-                    sink.put("&");
-                    sink.put(slice(token.start, token.end));
-                }
-                AuthParam::CachedToken(token) => {
-                    sink.put("&X-Amz-Security-Token=");
-                    sink.put(token);
-                }
+                // Either way with the `&` in front (see `Signer::write_token`).
+                AuthParam::InOut(token) => sink.put(slice(token.start - 1, token.end)),
+                AuthParam::CachedToken(token) => sink.put(token),
             }
             sink.put(slice(expires.end, signed_headers_end(signed_headers)));
         }

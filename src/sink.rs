@@ -19,12 +19,30 @@ pub(crate) trait Sink {
     fn put_ascii(&mut self, ascii: &[u8]) {
         self.put(ascii_str(ascii));
     }
+
+    /// Appends the first `len` bytes of `s` (a character boundary). A sink may append all of
+    /// `s` and cut it back: a copy of a length the compiler knows is inlined, where one of a
+    /// length it does not is a call.
+    #[inline]
+    fn put_prefix(&mut self, s: &str, len: usize) {
+        self.put(s.get(..len).unwrap_or_default());
+    }
 }
 
 impl Sink for String {
     #[inline]
     fn put(&mut self, s: &str) {
         self.push_str(s);
+    }
+
+    #[inline]
+    fn put_prefix(&mut self, s: &str, len: usize) {
+        let end = self.len() + len;
+        self.push_str(s);
+        // `s` has a boundary at `len`, so `self` has one at `end`.
+        if self.is_char_boundary(end) {
+            self.truncate(end);
+        }
     }
 
     /// Short text (a date) is pushed character by character: clearing the high bit, which no
@@ -125,10 +143,55 @@ impl Hex64 {
     }
 }
 
+/// Text gathered from several pieces into one fixed buffer on the stack, to be written to a
+/// [`Sink`] as one piece: a hash state takes one long piece for less than several short ones.
+///
+/// Every piece is a `&str` (or ASCII), so what is gathered is always UTF-8, and
+/// [`Sink::put_ascii`] on it never falls back to the empty string.
+pub(crate) struct Gather<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Gather<N> {
+    pub(crate) const fn new() -> Self {
+        Self {
+            buf: [0; N],
+            len: 0,
+        }
+    }
+
+    /// Appends `s`; `false`, with nothing appended, if it does not fit.
+    #[inline]
+    pub(crate) fn push(&mut self, s: &str) -> bool {
+        self.push_ascii(s.as_bytes())
+    }
+
+    /// [`Gather::push`] for ASCII bytes.
+    #[inline]
+    pub(crate) fn push_ascii(&mut self, ascii: &[u8]) -> bool {
+        let end = self.len + ascii.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(to) => {
+                to.copy_from_slice(ascii);
+                self.len = end;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Writes what was gathered to `sink`.
+    #[inline]
+    pub(crate) fn write_to(&self, sink: &mut impl Sink) {
+        sink.put_ascii(self.buf.get(..self.len).unwrap_or_default());
+    }
+}
+
 /// Views bytes that this crate itself wrote as ASCII as a `&str`.
 ///
-/// Only called on buffers filled with ASCII digits and letters by this crate, so the
-/// conversion cannot fail; the empty-string fallback exists so that no panic path does.
+/// Only called on buffers filled with ASCII digits and letters by this crate, or gathered from
+/// `&str`s ([`Gather`]), so the conversion cannot fail; the empty-string fallback exists so that no panic path does.
 pub(crate) fn ascii_str(bytes: &[u8]) -> &str {
     core::str::from_utf8(bytes).unwrap_or_default()
 }

@@ -11,7 +11,7 @@ use core::fmt;
 
 use crate::amz_date::AmzDate;
 use crate::scope::{CredentialScope, Scope};
-use crate::sink::{FmtSink, Hex64, Sink};
+use crate::sink::{FmtSink, Gather, Hex64, Sink};
 
 /// The only algorithm this crate signs with (`X-Amz-Algorithm`).
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -101,23 +101,46 @@ impl ScopeTail<'_> {
 
 /// Writes the rest of the string to sign after [`write_head`]:
 /// `{HHMMSS}Z\n{credential scope}\n{hex of the canonical request's hash}`.
+///
+/// It is [gathered](Gather) into one piece first.
 pub(crate) fn write_rest(
     sink: &mut impl Sink,
     date: &AmzDate,
     scope_tail: ScopeTail<'_>,
     hash_hex: &[u8; 64],
 ) {
-    // The time of day, the newline and the scope's date, gathered into one piece.
-    let mut time_and_date = *b"HHMMSSZ\nYYYYMMDD";
-    let (time, day) = time_and_date.split_at_mut(8);
-    if let (Some(time), Some(from)) = (time.get_mut(..7), date.date_time_bytes().get(9..)) {
-        time.copy_from_slice(from);
+    let mut rest = Gather::<REST_MAX>::new();
+    // The time of day, the newline and the scope's date.
+    rest.push_ascii(date.date_time_bytes().get(9..).unwrap_or_default());
+    rest.push("\n");
+    rest.push_ascii(date.date_bytes());
+    let fits = match scope_tail {
+        ScopeTail::Of(scope) => {
+            rest.push("/")
+                && rest.push(scope.region())
+                && rest.push("/")
+                && rest.push(scope.service())
+                && rest.push("/aws4_request\n")
+        }
+        ScopeTail::Cached(tail) => rest.push(tail),
+    } && rest.push_ascii(hash_hex);
+    if fits {
+        rest.write_to(sink);
+        return;
     }
-    day.copy_from_slice(date.date_bytes());
-    sink.put_ascii(&time_and_date);
+    // Never with the names [`Scope::new`] accepts; kept for completeness.
+    let mut head = Gather::<16>::new();
+    head.push_ascii(date.date_time_bytes().get(9..).unwrap_or_default());
+    head.push("\n");
+    head.push_ascii(date.date_bytes());
+    head.write_to(sink);
     scope_tail.write(sink);
     sink.put_ascii(hash_hex);
 }
+
+/// The longest rest of a string to sign: time and date (16), the scope after the date with
+/// names of at most 64 characters (144), the hash (64).
+const REST_MAX: usize = 16 + 144 + 64;
 
 impl fmt::Display for StringToSign<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
