@@ -10,7 +10,7 @@ use core::time::Duration;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use hmac::Mac as _;
 use sha2::{Digest as _, Sha256};
@@ -133,11 +133,11 @@ pub struct Verifier<L> {
     region: Option<String>,
     service: Option<String>,
     session_token: SessionTokenMode,
-    key: Mutex<Option<CachedKey>>,
+    key: Mutex<Option<Arc<CachedKey>>>,
 }
 
 /// The HMAC state keyed with the signing key of one set of credentials, date and scope.
-struct CachedKey {
+pub(crate) struct CachedKey {
     credentials: Credentials,
     date: [u8; 8],
     scope: Scope,
@@ -222,8 +222,14 @@ impl<L: CredentialsLookup> Verifier<L> {
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
         let mut storage: UrlStorage = None;
-        let (request, host) = QueryRequest::from_url(method, url, &mut storage)?;
-        self.verify(&request, &Headers::Host(host), now)
+        let cached = self.cached_key();
+        let (request, host) = QueryRequest::from_url_with_hint(
+            method,
+            url,
+            &mut storage,
+            token_hint(cached.as_deref()),
+        )?;
+        self.verify(&request, &Headers::Host(host), now, cached.as_deref())
     }
 
     /// Verifies a request as a server receives it: its method, its request target (the path
@@ -253,8 +259,23 @@ impl<L: CredentialsLookup> Verifier<L> {
         headers: &[(&str, &str)],
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
-        let request = QueryRequest::parse_target(method, request_target)?;
-        self.verify(&request, &Headers::List(headers), now)
+        let cached = self.cached_key();
+        let request = QueryRequest::parse_target_with_hint(
+            method,
+            request_target,
+            token_hint(cached.as_deref()),
+        )?;
+        self.verify(&request, &Headers::List(headers), now, cached.as_deref())
+    }
+
+    /// The cached signing key, if any (a snapshot: the lock is not held).
+    pub(crate) fn cached_key(&self) -> Option<Arc<CachedKey>> {
+        // A poisoned lock only means another thread panicked while holding it; the cache is
+        // always in a consistent state, so keep using it.
+        self.key
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn verify(
@@ -262,6 +283,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         request: &QueryRequest<'_>,
         headers: &Headers<'_>,
         now: OffsetDateTime,
+        cached: Option<&CachedKey>,
     ) -> Result<Verified, Error> {
         let auth = request.auth()?;
         self.check_scope(&auth.scope)?;
@@ -270,7 +292,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let credentials = self.credentials(auth.access_key_id)?;
         let sign_token = signs_token(self.session_token, &auth.scope);
         let (mut mac, (url_token, token_check)) =
-            self.keyed_mac(&credentials, &auth.date, &auth.scope, |expected| {
+            self.keyed_mac(cached, &credentials, &auth.date, &auth.scope, |expected| {
                 let url_token = request.canonical_token();
                 let check = check_token(url_token, expected);
                 (url_token, check)
@@ -359,21 +381,20 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// The HMAC state for the signing key, from the cache or derived (and cached), and what
     /// `with_token` returns for the credentials' session token in canonical encoding (also
     /// cached).
+    ///
+    /// `cached` is a snapshot of the cache taken earlier ([`Verifier::cached_key`]).
     pub(crate) fn keyed_mac<R>(
         &self,
+        cached: Option<&CachedKey>,
         credentials: &Credentials,
         date: &AmzDate,
         scope: &Scope,
         with_token: impl FnOnce(Option<&str>) -> R,
     ) -> (HmacSha256, R) {
         let mut day = [0u8; 8];
-        day.copy_from_slice(date.date().as_bytes().get(..8).unwrap_or(&[0; 8]));
-        // A poisoned lock only means another thread panicked while holding it; the cache is
-        // always in a consistent state, so keep using it.
-        let mut cache = self.key.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(cached) = cache
-            .as_ref()
-            .filter(|c| c.date == day && c.scope == *scope && c.credentials == *credentials)
+        day.copy_from_slice(date.date_bytes().get(..8).unwrap_or(&[0; 8]));
+        if let Some(cached) =
+            cached.filter(|c| c.date == day && c.scope == *scope && c.credentials == *credentials)
         {
             return (
                 cached.mac.clone(),
@@ -389,13 +410,14 @@ impl<L: CredentialsLookup> Verifier<L> {
         .mac();
         let encoded_token = credentials.session_token().map(uri_encode);
         let result = with_token(encoded_token.as_deref());
-        *cache = Some(CachedKey {
+        let fresh = Arc::new(CachedKey {
             credentials: credentials.clone(),
             date: day,
             scope: scope.clone(),
             mac: mac.clone(),
             encoded_token,
         });
+        *self.key.lock().unwrap_or_else(PoisonError::into_inner) = Some(fresh);
         (mac, result)
     }
 }
@@ -410,6 +432,12 @@ impl<L> fmt::Debug for Verifier<L> {
             .field("session_token", &self.session_token)
             .finish_non_exhaustive()
     }
+}
+
+/// The cached session token in canonical encoding: a hint for the query scan, which can take
+/// a URL's token that is exactly this text as canonical without looking at its bytes.
+fn token_hint(cached: Option<&CachedKey>) -> Option<&str> {
+    cached?.encoded_token.as_deref()
 }
 
 pub(crate) fn signs_token(mode: SessionTokenMode, scope: &Scope) -> bool {
@@ -622,10 +650,14 @@ struct QueryScan<'a> {
     key_canonical: bool,
     value_canonical: bool,
     error: Option<Error>,
+    /// A session token known to be canonical (see [`QueryRequest::parse_with_hint`]).
+    token_hint: Option<&'a str>,
+    /// Where the scan goes on after a value it skipped (a token equal to `token_hint`).
+    resume: Option<usize>,
 }
 
 impl<'a> QueryScan<'a> {
-    fn new(query: &'a str) -> Self {
+    fn new(query: &'a str, token_hint: Option<&'a str>) -> Self {
         Self {
             query,
             buf: String::new(),
@@ -637,6 +669,8 @@ impl<'a> QueryScan<'a> {
             key_canonical: true,
             value_canonical: true,
             error: None,
+            token_hint,
+            resume: None,
         }
     }
 
@@ -655,7 +689,7 @@ impl<'a> QueryScan<'a> {
             }
             Some(b'=') if self.eq.is_none() => {
                 self.eq = Some(i);
-                return true;
+                return !self.skips_token(i);
             }
             // An escape stays as it is if it has uppercase hex digits and is needed.
             Some(b'%') => match (
@@ -677,6 +711,31 @@ impl<'a> QueryScan<'a> {
             self.value_canonical &= canonical;
         }
         true
+    }
+
+    /// Whether the item is `X-Amz-Security-Token` and its value, from `start`, is exactly the
+    /// token hint, up to a `&` or the end of the query: then the value is canonical (the hint
+    /// is: only unreserved bytes and needed escapes, no `&`, `=` or `#`), and a scan of it
+    /// would change nothing but find its end. `eq` is the item's first `=`. Sets where the
+    /// scan resumes: at the value's end.
+    ///
+    /// The value is compared in constant time: the hint is the cached credentials' token.
+    fn skips_token(&mut self, eq: usize) -> bool {
+        let Some(hint) = self.token_hint else {
+            return false;
+        };
+        let bytes = self.query.as_bytes();
+        let start = eq + 1;
+        let end = start + hint.len();
+        let skip = bytes.get(self.item_start..eq) == Some(SECURITY_TOKEN.as_bytes())
+            && matches!(bytes.get(end), None | Some(b'&'))
+            && bytes
+                .get(start..end)
+                .is_some_and(|value| constant_time_eq(value, hint.as_bytes()));
+        if skip {
+            self.resume = Some(end);
+        }
+        skip
     }
 
     /// A component, borrowed if it is canonical already, re-encoded into `buf` otherwise.
@@ -724,6 +783,15 @@ impl<'a> QueryScan<'a> {
 impl<'a> QueryRequest<'a> {
     /// Parses a request target in origin form (`/path?query`), as a server receives it.
     pub(crate) fn parse_target(method: &'a str, request_target: &'a str) -> Result<Self, Error> {
+        Self::parse_target_with_hint(method, request_target, None)
+    }
+
+    /// [`QueryRequest::parse_target`] with a token hint (see [`QueryRequest::parse_with_hint`]).
+    pub(crate) fn parse_target_with_hint(
+        method: &'a str,
+        request_target: &'a str,
+        token_hint: Option<&'a str>,
+    ) -> Result<Self, Error> {
         if !request_target.starts_with('/') {
             return Err(Error::InvalidUrl {
                 reason: "the request target must start with '/' (origin form)".to_owned(),
@@ -732,11 +800,24 @@ impl<'a> QueryRequest<'a> {
         let (path, query) = request_target
             .split_once('?')
             .unwrap_or((request_target, ""));
-        Self::parse(method, path, query)
+        Self::parse_with_hint(method, path, query, token_hint)
     }
 
     /// Splits and re-encodes `query`, finding the authentication parameters.
+    #[cfg(test)]
     pub(crate) fn parse(method: &'a str, path: &'a str, query: &'a str) -> Result<Self, Error> {
+        Self::parse_with_hint(method, path, query, None)
+    }
+
+    /// [`QueryRequest::parse`], told that the session token `token_hint` (the expected one, in
+    /// canonical encoding) is canonical: a token value that is exactly that text is not
+    /// scanned byte by byte. The result is the same as without the hint.
+    pub(crate) fn parse_with_hint(
+        method: &'a str,
+        path: &'a str,
+        query: &'a str,
+        token_hint: Option<&'a str>,
+    ) -> Result<Self, Error> {
         if !is_token(method) {
             return Err(Error::InvalidMethod {
                 method: method.chars().take(64).collect(),
@@ -747,12 +828,22 @@ impl<'a> QueryRequest<'a> {
                 reason: "the query is longer than 1 GiB".to_owned(),
             });
         }
-        let mut scan = QueryScan::new(query);
-        let done = visit_special(
-            query.as_bytes(),
-            |b| must_escape(b, Keep::Unreserved),
-            |i| scan.visit(i),
-        );
+        let mut scan = QueryScan::new(query, token_hint);
+        let mut from = 0;
+        let done = loop {
+            let rest = query.as_bytes().get(from..).unwrap_or_default();
+            if visit_special(
+                rest,
+                |b| must_escape(b, Keep::Unreserved),
+                |i| scan.visit(from + i),
+            ) {
+                break true;
+            }
+            match scan.resume.take() {
+                Some(at) => from = at,
+                None => break false,
+            }
+        };
         if !(done && scan.end_item(query.len())) {
             return Err(scan.error.unwrap_or(Error::InvalidUrl {
                 reason: "the query could not be read".to_owned(),
@@ -804,6 +895,16 @@ impl<'a> QueryRequest<'a> {
         url: &'a str,
         storage: &'a mut UrlStorage,
     ) -> Result<(Self, &'a str), Error> {
+        Self::from_url_with_hint(method, url, storage, None)
+    }
+
+    /// [`QueryRequest::from_url`] with a token hint (see [`QueryRequest::parse_with_hint`]).
+    pub(crate) fn from_url_with_hint(
+        method: &'a str,
+        url: &'a str,
+        storage: &'a mut UrlStorage,
+        token_hint: Option<&'a str>,
+    ) -> Result<(Self, &'a str), Error> {
         let split = url
             .bytes()
             .position(|b| b == b'?' || b == b'#')
@@ -816,7 +917,7 @@ impl<'a> QueryRequest<'a> {
             if head.as_bytes().last().is_none_or(|&b| b <= b' ') {
                 return None;
             }
-            let request = Self::parse(method, "", query).ok()?;
+            let request = Self::parse_with_hint(method, "", query, token_hint).ok()?;
             request.plain.then_some((head, request))
         });
         if let Some((head, mut request)) = quick {
@@ -825,7 +926,12 @@ impl<'a> QueryRequest<'a> {
             return Ok((request, target.host));
         }
         let target = Target::parse_with(url, storage)?;
-        let request = Self::parse(method, target.path, target.query.unwrap_or_default())?;
+        let request = Self::parse_with_hint(
+            method,
+            target.path,
+            target.query.unwrap_or_default(),
+            token_hint,
+        )?;
         Ok((request, target.host))
     }
 
@@ -1330,8 +1436,16 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    core::hint::black_box(difference) == 0
+    // Eight bytes at a time.
+    let ((a_words, a_rest), (b_words, b_rest)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    let words = a_words.iter().zip(b_words).fold(0u64, |acc, (x, y)| {
+        acc | (u64::from_ne_bytes(*x) ^ u64::from_ne_bytes(*y))
+    });
+    let bytes = a_rest
+        .iter()
+        .zip(b_rest)
+        .fold(0u64, |acc, (x, y)| acc | u64::from(x ^ y));
+    core::hint::black_box(words | bytes) == 0
 }
 
 #[cfg(test)]
@@ -1672,6 +1786,41 @@ mod tests {
             let want: Vec<(&str, &str)> =
                 want.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             assert_eq!(got, want, "{query:?}");
+        }
+    }
+
+    #[test]
+    fn the_token_hint_changes_nothing() {
+        let hint = "ab%2Bc%2F%3D";
+        let show = |r: Result<QueryRequest<'_>, Error>| {
+            r.map(|r| {
+                let mut text = String::new();
+                r.write_canonical(&mut text, r.canonical_token(), &[("host", "h")]);
+                (format!("{:?}", r.sorted_pairs()), r.plain, text)
+            })
+        };
+        for query in [
+            "X-Amz-Security-Token=ab%2Bc%2F%3D",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D&a=1",
+            "a=1&X-Amz-Security-Token=ab%2Bc%2F%3D&b=2",
+            "X-Amz-Security-Token=ab%2Bc%2F%3Dx",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D=",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D#f",
+            "X-Amz-Security-Token=ab%2Bc%2F%3",
+            "X-Amz-Security-Token=ab%2bc%2F%3D",
+            "X-Amz-Security-Token=ab+c/=",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D&X-Amz-Security-Token=ab%2Bc%2F%3D",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D&X-Amz-Security-Token=x",
+            "X-Amz-Security-Token==ab%2Bc%2F%3D",
+            "X-Amz-Security-Tokens=ab%2Bc%2F%3D",
+            "x-X-Amz-Security-Token=ab%2Bc%2F%3D",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D&&",
+            "X-Amz-Security-Token",
+            "X-Amz-Security-Token=",
+        ] {
+            let without = show(QueryRequest::parse("GET", "/", query));
+            let with = show(QueryRequest::parse_with_hint("GET", "/", query, Some(hint)));
+            assert_eq!(without, with, "{query}");
         }
     }
 

@@ -115,7 +115,13 @@ impl<L: CredentialsLookup> Verifier<L> {
             payload_hash.as_str(),
         );
         let hash: [u8; 32] = hasher.finalize().into();
-        let (mut mac, ()) = self.keyed_mac(&credentials, &auth.date, &auth.scope, |_| ());
+        let (mut mac, ()) = self.keyed_mac(
+            self.cached_key().as_deref(),
+            &credentials,
+            &auth.date,
+            &auth.scope,
+            |_| (),
+        );
         StringToSign::new(
             &auth.date,
             CredentialScope::new(&auth.date, &auth.scope),
