@@ -294,7 +294,12 @@ impl<L: CredentialsLookup> Verifier<L> {
         let (mut mac, (url_token, token_check)) =
             self.keyed_mac(cached, &credentials, &auth.date, &auth.scope, |expected| {
                 let url_token = request.canonical_token();
-                let check = check_token(url_token, expected);
+                let check = match (request.token_is_hint, expected) {
+                    // The scan found the token to be exactly this text (the same cached
+                    // string): equal, as `check_token` would find.
+                    (Some(hint), Some(expected)) if core::ptr::eq(hint, expected) => Ok(()),
+                    _ => check_token(url_token, expected),
+                };
                 (url_token, check)
             });
 
@@ -632,6 +637,11 @@ pub(crate) struct QueryRequest<'a> {
     pairs: Pairs,
     /// The authentication parameters, by [`Auth::index`].
     auth: [Option<Pair>; 7],
+    /// Whether `path` is its own canonical URI (known when the URL parser's fast path read
+    /// it; `false` when not known).
+    path_is_canonical: bool,
+    /// The token hint, when the query's session token is exactly it.
+    token_is_hint: Option<&'a str>,
 }
 
 /// [`QueryRequest::parse`]'s pass over the query, which looks only at the bytes that are not
@@ -654,6 +664,8 @@ struct QueryScan<'a> {
     token_hint: Option<&'a str>,
     /// Where the scan goes on after a value it skipped (a token equal to `token_hint`).
     resume: Option<usize>,
+    /// The hint, once a token equal to it was skipped.
+    token_is_hint: Option<&'a str>,
 }
 
 impl<'a> QueryScan<'a> {
@@ -671,6 +683,7 @@ impl<'a> QueryScan<'a> {
             error: None,
             token_hint,
             resume: None,
+            token_is_hint: None,
         }
     }
 
@@ -734,6 +747,7 @@ impl<'a> QueryScan<'a> {
                 .is_some_and(|value| constant_time_eq(value, hint.as_bytes()));
         if skip {
             self.resume = Some(end);
+            self.token_is_hint = Some(hint);
         }
         skip
     }
@@ -854,6 +868,7 @@ impl<'a> QueryRequest<'a> {
             plain,
             mut pairs,
             auth,
+            token_is_hint,
             ..
         } = scan;
         let get = |span| resolve(query, &buf, span);
@@ -876,6 +891,8 @@ impl<'a> QueryRequest<'a> {
             buf,
             pairs,
             auth,
+            path_is_canonical: false,
+            token_is_hint,
         })
     }
 
@@ -905,9 +922,16 @@ impl<'a> QueryRequest<'a> {
         storage: &'a mut UrlStorage,
         token_hint: Option<&'a str>,
     ) -> Result<(Self, &'a str), Error> {
-        let split = url
-            .bytes()
-            .position(|b| b == b'?' || b == b'#')
+        let mut first = None;
+        visit_special(
+            url.as_bytes(),
+            |b| b == b'?' || b == b'#',
+            |i| {
+                first = Some(i);
+                false
+            },
+        );
+        let split = first
             .filter(|&at| url.as_bytes().get(at) == Some(&b'?'))
             .and_then(|at| Some((url.get(..at)?, url.get(at + 1..)?)));
         // The URL parser trims spaces and control characters at the ends of its input: at
@@ -923,15 +947,17 @@ impl<'a> QueryRequest<'a> {
         if let Some((head, mut request)) = quick {
             let target = Target::parse_with(head, storage)?;
             request.path = target.path;
+            request.path_is_canonical = target.path_is_canonical;
             return Ok((request, target.host));
         }
         let target = Target::parse_with(url, storage)?;
-        let request = Self::parse_with_hint(
+        let mut request = Self::parse_with_hint(
             method,
             target.path,
             target.query.unwrap_or_default(),
             token_hint,
         )?;
+        request.path_is_canonical = target.path_is_canonical;
         Ok((request, target.host))
     }
 
@@ -1008,7 +1034,13 @@ impl<'a> QueryRequest<'a> {
                     && name.as_ref() == "host"
                     && payload_hash == EMPTY_PAYLOAD_SHA256 =>
             {
-                write_presigned_get(sink, self.path, false, host.as_ref(), write_query);
+                write_presigned_get(
+                    sink,
+                    self.path,
+                    self.path_is_canonical,
+                    host.as_ref(),
+                    write_query,
+                );
             }
             _ => write_canonical_request_with(
                 sink,
@@ -1181,7 +1213,23 @@ impl<'a> Headers<'a> {
         &self,
         signed_headers: &'a str,
     ) -> Result<CanonicalHeaders<'a, 'a>, Error> {
+        if signed_headers == "host" {
+            // What the general path finds for this list, the usual one, without splitting it.
+            return Ok(CanonicalHeaders::One([("host", self.value("host")?)]));
+        }
         self.canonical_names(split_escaped(signed_headers, "3B"), "X-Amz-SignedHeaders")
+    }
+
+    /// The value of the header `name`, or [`Error::MissingHeader`].
+    fn value(&self, name: &str) -> Result<Cow<'a, str>, Error> {
+        match self {
+            Self::Host(host) if name == "host" => Some(Cow::Borrowed(*host)),
+            Self::Host(_) => None,
+            Self::List(list) => joined_header(list, name),
+        }
+        .ok_or_else(|| Error::MissingHeader {
+            name: name.to_owned(),
+        })
     }
 
     /// [`Headers::canonical`] for the header names `names`, from the field `field`.
@@ -1217,16 +1265,7 @@ impl<'a> Headers<'a> {
                 reason: "the host header must be signed",
             });
         }
-        let value = |name: &'s str| {
-            match self {
-                Self::Host(host) if name == "host" => Some(Cow::Borrowed(*host)),
-                Self::Host(_) => None,
-                Self::List(list) => joined_header(list, name),
-            }
-            .ok_or_else(|| Error::MissingHeader {
-                name: name.to_owned(),
-            })
-        };
+        let value = |name: &'s str| self.value(name);
         let mut rest = names.clone().skip(1);
         if rest.next().is_none() {
             // Only `host`, as in every browser's presigned URL: nothing to allocate.
@@ -1322,26 +1361,30 @@ pub(crate) fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
         name: Auth::Signature.name(),
         reason: "expected 64 lowercase hexadecimal digits",
     };
-    let bytes = value.as_bytes();
-    if bytes.len() != 64 {
+    let Ok(bytes) = <&[u8; 64]>::try_from(value.as_bytes()) else {
         return Err(err());
-    }
-    let nibble = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
+    };
+    // Branch-free: each digit's value, and whether any was not a lowercase hex digit.
+    let nibble = |b: u8| {
+        let digit = b.wrapping_sub(b'0');
+        let letter = b.wrapping_sub(b'a');
+        let is_digit = digit < 10;
+        let valid = u8::from(is_digit) | u8::from(letter < 6);
+        let value = if is_digit {
+            digit
+        } else {
+            letter.wrapping_add(10)
+        };
+        (value & 0x0f, valid ^ 1)
     };
     let mut out = [0u8; 32];
-    for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        let (Some(&hi), Some(&lo)) = (pair.first(), pair.get(1)) else {
-            return Err(err());
-        };
-        match (nibble(hi), nibble(lo)) {
-            (Some(h), Some(l)) => *byte = (h << 4) | l,
-            _ => return Err(err()),
-        }
+    let mut invalid = 0u8;
+    for (byte, [hi, lo]) in out.iter_mut().zip(bytes.as_chunks::<2>().0) {
+        let ((h, h_bad), (l, l_bad)) = (nibble(*hi), nibble(*lo));
+        *byte = (h << 4) | l;
+        invalid |= h_bad | l_bad;
     }
-    Ok(out)
+    if invalid == 0 { Ok(out) } else { Err(err()) }
 }
 
 /// Parses the encoded `X-Amz-Credential` (`/` appears as `%2F`).
