@@ -27,10 +27,11 @@ use crate::error::Error;
 use crate::inline_vec::InlineVec;
 use crate::presign::SessionTokenMode;
 use crate::scan::visit_special;
-use crate::scope::{CredentialScope, Scope};
+use crate::scope::{Scope, is_scope_name};
 use crate::service::Rules;
 use crate::signing_key::{HmacSha256, SigningKey};
-use crate::string_to_sign::{ALGORITHM, StringToSign};
+use crate::sink::Hex64;
+use crate::string_to_sign::{ALGORITHM, ScopeTail, write_head, write_rest};
 use crate::target::{Target, UrlStorage};
 
 /// The clock skew a [`Verifier`] allows by default: 5 minutes, as AWS services do.
@@ -140,7 +141,12 @@ pub struct Verifier<L> {
 pub(crate) struct CachedKey {
     credentials: Credentials,
     date: [u8; 8],
-    scope: Scope,
+    pub(crate) scope: Arc<Scope>,
+    /// The string to sign's scope after its date ([`ScopeTail::Cached`]).
+    scope_tail: String,
+    /// The access key id of the URL that filled the cache (a lookup may know one
+    /// credentials under several ids), shared with the [`Verified`] results.
+    access_key_id: Arc<str>,
     mac: HmacSha256,
     /// The session token, encoded as a URL carries it after re-encoding.
     encoded_token: Option<String>,
@@ -227,9 +233,9 @@ impl<L: CredentialsLookup> Verifier<L> {
             method,
             url,
             &mut storage,
-            token_hint(cached.as_deref()),
+            token_hint(cached.as_ref()),
         )?;
-        self.verify(&request, &Headers::Host(host), now, cached.as_deref())
+        self.verify(&request, &Headers::Host(host), now, cached.as_ref())
     }
 
     /// Verifies a request as a server receives it: its method, its request target (the path
@@ -263,9 +269,9 @@ impl<L: CredentialsLookup> Verifier<L> {
         let request = QueryRequest::parse_target_with_hint(
             method,
             request_target,
-            token_hint(cached.as_deref()),
+            token_hint(cached.as_ref()),
         )?;
-        self.verify(&request, &Headers::List(headers), now, cached.as_deref())
+        self.verify(&request, &Headers::List(headers), now, cached.as_ref())
     }
 
     /// The cached signing key, if any (a snapshot: the lock is not held).
@@ -283,16 +289,21 @@ impl<L: CredentialsLookup> Verifier<L> {
         request: &QueryRequest<'_>,
         headers: &Headers<'_>,
         now: OffsetDateTime,
-        cached: Option<&CachedKey>,
+        cached: Option<&Arc<CachedKey>>,
     ) -> Result<Verified, Error> {
         let auth = request.auth()?;
-        self.check_scope(&auth.scope)?;
+        self.check_scope(auth.scope)?;
         self.check_time(&auth, now)?;
         let headers = headers.canonical(auth.signed_headers)?;
         let credentials = self.credentials(auth.access_key_id)?;
-        let sign_token = signs_token(self.session_token, &auth.scope);
-        let (mut mac, (url_token, token_check)) =
-            self.keyed_mac(cached, &credentials, &auth.date, &auth.scope, |expected| {
+        let sign_token = signs_token(self.session_token, auth.scope.service());
+        let (key, mut mac, (url_token, token_check)) = self.keyed_mac(
+            cached,
+            &credentials,
+            &auth.date,
+            auth.scope,
+            auth.access_key_id,
+            |expected| {
                 let url_token = request.canonical_token();
                 let check = match (request.token_is_hint, expected) {
                     // The scan found the token to be exactly this text (the same cached
@@ -301,26 +312,33 @@ impl<L: CredentialsLookup> Verifier<L> {
                     _ => check_token(url_token, expected),
                 };
                 (url_token, check)
-            });
+            },
+        )?;
 
         let mut hasher = Sha256::new();
         let signed_token = url_token.filter(|_| sign_token);
         request.write_canonical(&mut hasher, signed_token, &headers);
         let hash: [u8; 32] = hasher.finalize().into();
-        StringToSign::new(
+        // The string to sign, as `StringToSign::write` writes it, with the cached scope text.
+        write_head(&mut mac, &auth.date);
+        write_rest(
+            &mut mac,
             &auth.date,
-            CredentialScope::new(&auth.date, &auth.scope),
-            &hash,
-        )
-        .write(&mut mac);
+            ScopeTail::Cached(&key.scope_tail),
+            Hex64::new(&hash).as_bytes(),
+        );
         mac.verify_slice(&auth.signature)
             .map_err(|_| Error::SignatureMismatch)?;
 
         // Only once the signature is known to be good: the token's own error.
         token_check?;
         Ok(Verified {
-            access_key_id: auth.access_key_id.to_owned(),
-            scope: auth.scope,
+            access_key_id: if *key.access_key_id == *auth.access_key_id {
+                Arc::clone(&key.access_key_id)
+            } else {
+                Arc::from(auth.access_key_id)
+            },
+            scope: Arc::clone(&key.scope),
             signed_at: auth.date,
             expires: auth.expires.map(|s| Duration::from_secs(u64::from(s))),
             session_token: match url_token {
@@ -341,7 +359,7 @@ impl<L: CredentialsLookup> Verifier<L> {
     }
 
     /// Checks the scope against the expected region and service.
-    pub(crate) fn check_scope(&self, scope: &Scope) -> Result<(), Error> {
+    pub(crate) fn check_scope(&self, scope: ScopeNames<'_>) -> Result<(), Error> {
         if let Some(expected) = self.region.as_deref().filter(|r| *r != scope.region()) {
             return Err(Error::WrongRegion {
                 region: scope.region().to_owned(),
@@ -387,25 +405,33 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// `with_token` returns for the credentials' session token in canonical encoding (also
     /// cached).
     ///
-    /// `cached` is a snapshot of the cache taken earlier ([`Verifier::cached_key`]).
+    /// `cached` is a snapshot of the cache taken earlier ([`Verifier::cached_key`]); the
+    /// cache entry used is returned too. `access_key_id` is the one the request names.
+    ///
+    /// # Errors
+    ///
+    /// None in practice: `scope` holds valid names (a [`Scope`] is built from them).
     pub(crate) fn keyed_mac<R>(
         &self,
-        cached: Option<&CachedKey>,
+        cached: Option<&Arc<CachedKey>>,
         credentials: &Credentials,
         date: &AmzDate,
-        scope: &Scope,
+        scope: ScopeNames<'_>,
+        access_key_id: &str,
         with_token: impl FnOnce(Option<&str>) -> R,
-    ) -> (HmacSha256, R) {
+    ) -> Result<(Arc<CachedKey>, HmacSha256, R), Error> {
         let mut day = [0u8; 8];
         day.copy_from_slice(date.date_bytes().get(..8).unwrap_or(&[0; 8]));
-        if let Some(cached) =
-            cached.filter(|c| c.date == day && c.scope == *scope && c.credentials == *credentials)
-        {
-            return (
-                cached.mac.clone(),
-                with_token(cached.encoded_token.as_deref()),
-            );
+        if let Some(cached) = cached.filter(|c| {
+            c.date == day
+                && c.scope.region() == scope.region
+                && c.scope.service() == scope.service
+                && c.credentials == *credentials
+        }) {
+            let result = with_token(cached.encoded_token.as_deref());
+            return Ok((Arc::clone(cached), cached.mac.clone(), result));
         }
+        let scope = scope.to_scope()?;
         let mac = SigningKey::derive(
             credentials.secret_access_key(),
             date.date(),
@@ -415,15 +441,19 @@ impl<L: CredentialsLookup> Verifier<L> {
         .mac();
         let encoded_token = credentials.session_token().map(uri_encode);
         let result = with_token(encoded_token.as_deref());
+        let mut scope_tail = String::new();
+        ScopeTail::Of(&scope).write(&mut scope_tail);
         let fresh = Arc::new(CachedKey {
             credentials: credentials.clone(),
             date: day,
-            scope: scope.clone(),
+            scope: Arc::new(scope),
+            scope_tail,
+            access_key_id: Arc::from(access_key_id),
             mac: mac.clone(),
             encoded_token,
         });
-        *self.key.lock().unwrap_or_else(PoisonError::into_inner) = Some(fresh);
-        (mac, result)
+        *self.key.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&fresh));
+        Ok((fresh, mac, result))
     }
 }
 
@@ -441,24 +471,25 @@ impl<L> fmt::Debug for Verifier<L> {
 
 /// The cached session token in canonical encoding: a hint for the query scan, which can take
 /// a URL's token that is exactly this text as canonical without looking at its bytes.
-fn token_hint(cached: Option<&CachedKey>) -> Option<&str> {
+fn token_hint(cached: Option<&Arc<CachedKey>>) -> Option<&str> {
     cached?.encoded_token.as_deref()
 }
 
-pub(crate) fn signs_token(mode: SessionTokenMode, scope: &Scope) -> bool {
+pub(crate) fn signs_token(mode: SessionTokenMode, service: &str) -> bool {
     match mode {
         SessionTokenMode::Signed => true,
         SessionTokenMode::Unsigned => false,
         // `SessionTokenMode` is non-exhaustive only for other crates.
-        SessionTokenMode::ServiceDefault => Rules::of(scope.service()).sign_token,
+        SessionTokenMode::ServiceDefault => Rules::of(service).sign_token,
     }
 }
 
 /// What a [`Verifier`] checked: who signed the URL, for which scope, when, and for how long.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verified {
-    pub(crate) access_key_id: String,
-    pub(crate) scope: Scope,
+    // Shared with the verifier's cache: a verification allocates nothing for them.
+    pub(crate) access_key_id: Arc<str>,
+    pub(crate) scope: Arc<Scope>,
     pub(crate) signed_at: AmzDate,
     pub(crate) expires: Option<Duration>,
     pub(crate) session_token: TokenUse,
@@ -996,7 +1027,7 @@ impl<'a> QueryRequest<'a> {
         let (access_key_id, scope) = parse_credential(credential, &date)?;
         let expires = self
             .value(Auth::Expires)
-            .map(|v| parse_expires(v, &scope))
+            .map(|v| parse_expires_for(v, scope.service))
             .transpose()?;
         Ok(AuthParams {
             access_key_id,
@@ -1190,7 +1221,7 @@ fn upper_hex(b: u8) -> Option<u8> {
 /// The authentication parameters, checked.
 pub(crate) struct AuthParams<'a> {
     pub(crate) access_key_id: &'a str,
-    pub(crate) scope: Scope,
+    pub(crate) scope: ScopeNames<'a>,
     pub(crate) date: AmzDate,
     pub(crate) expires: Option<u32>,
     /// As in the URL (encoded: `;` is `%3B`).
@@ -1387,16 +1418,80 @@ pub(crate) fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
     if invalid == 0 { Ok(out) } else { Err(err()) }
 }
 
+/// The region and service of a credential scope, checked as [`Scope::new`] checks them, not
+/// yet copied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ScopeNames<'a> {
+    pub(crate) region: &'a str,
+    pub(crate) service: &'a str,
+}
+
+impl<'a> ScopeNames<'a> {
+    /// The names, if [`Scope::new`] accepts them.
+    fn new(region: &'a str, service: &'a str) -> Option<Self> {
+        (is_scope_name(region) && is_scope_name(service)).then_some(Self { region, service })
+    }
+
+    pub(crate) fn region(self) -> &'a str {
+        self.region
+    }
+
+    pub(crate) fn service(self) -> &'a str {
+        self.service
+    }
+
+    /// The owned scope (never an error: the names were checked).
+    pub(crate) fn to_scope(self) -> Result<Scope, Error> {
+        Scope::new(self.region, self.service)
+    }
+}
+
+impl PartialEq<Scope> for ScopeNames<'_> {
+    fn eq(&self, other: &Scope) -> bool {
+        self.region == other.region() && self.service == other.service()
+    }
+}
+
 /// Parses the encoded `X-Amz-Credential` (`/` appears as `%2F`).
-fn parse_credential<'a>(value: &'a str, date: &AmzDate) -> Result<(&'a str, Scope), Error> {
+fn parse_credential<'a>(
+    value: &'a str,
+    date: &AmzDate,
+) -> Result<(&'a str, ScopeNames<'a>), Error> {
+    if let Some(parsed) = parse_usual_credential(value, date) {
+        return Ok(parsed);
+    }
     parse_credential_parts(split_escaped(value, "2F"), date)
+}
+
+/// The usual credential, `{access key id}%2F{date}%2F{region}%2F{service}%2Faws4_request`
+/// with no other `%`, all valid: then what [`parse_credential_parts`] returns for it, found
+/// without splitting it into an iterator. `None` for anything else (and for every error).
+fn parse_usual_credential<'a>(value: &'a str, date: &AmzDate) -> Option<(&'a str, ScopeNames<'a>)> {
+    let rest = value.strip_suffix("%2Faws4_request")?;
+    let split = |s: &'a str| {
+        let at = s.bytes().position(|b| b == b'%')?;
+        Some((s.get(..at)?, s.get(at..)?.strip_prefix("%2F")?))
+    };
+    let (access_key_id, rest) = split(rest)?;
+    let (day, rest) = split(rest)?;
+    let (region, service) = split(rest)?;
+    let valid_id = !access_key_id.is_empty()
+        && access_key_id.len() <= 128
+        && access_key_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    // The names have no `%` (checked by `ScopeNames::new`), so there were exactly five parts.
+    (valid_id && day.as_bytes() == date.date_bytes())
+        .then(|| ScopeNames::new(region, service))
+        .flatten()
+        .map(|scope| (access_key_id, scope))
 }
 
 /// Checks the parts of a credential, `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`.
 pub(crate) fn parse_credential_parts<'a>(
     mut parts: impl Iterator<Item = &'a str>,
     date: &AmzDate,
-) -> Result<(&'a str, Scope), Error> {
+) -> Result<(&'a str, ScopeNames<'a>), Error> {
     let malformed = |reason| Error::MalformedCredential { reason };
     let (Some(access_key_id), Some(day), Some(region), Some(service), Some(terminator), None) = (
         parts.next(),
@@ -1421,8 +1516,8 @@ pub(crate) fn parse_credential_parts<'a>(
     if day != date.date() {
         return Err(malformed("its date is not the date of X-Amz-Date"));
     }
-    let scope = Scope::new(region, service)
-        .map_err(|_| malformed("the region or service is not a valid AWS name"))?;
+    let scope = ScopeNames::new(region, service)
+        .ok_or_else(|| malformed("the region or service is not a valid AWS name"))?;
     if terminator != "aws4_request" {
         return Err(malformed("it does not end with aws4_request"));
     }
@@ -1430,7 +1525,13 @@ pub(crate) fn parse_credential_parts<'a>(
 }
 
 /// Parses `X-Amz-Expires`: whole seconds from 1 to the service's limit.
+#[cfg(test)]
 fn parse_expires(value: &str, scope: &Scope) -> Result<u32, Error> {
+    parse_expires_for(value, scope.service())
+}
+
+/// [`parse_expires`] for a scope's `service`.
+fn parse_expires_for(value: &str, service: &str) -> Result<u32, Error> {
     if value.is_empty() || value.len() > 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::MalformedParameter {
             name: Auth::Expires.name(),
@@ -1438,13 +1539,13 @@ fn parse_expires(value: &str, scope: &Scope) -> Result<u32, Error> {
         });
     }
     let seconds: u64 = value.parse().unwrap_or(u64::MAX);
-    let max = Rules::of(scope.service()).max_expires;
+    let max = Rules::of(service).max_expires;
     match u32::try_from(seconds) {
         Ok(s) if (1..=max).contains(&s) => Ok(s),
         _ => Err(Error::ExpiresOutOfRange {
             seconds,
             max,
-            service: scope.service().to_owned(),
+            service: service.to_owned(),
         }),
     }
 }
@@ -1573,6 +1674,67 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn the_usual_credential_shortcut_agrees_with_the_split() {
+        const PIECES: &[&str] = &[
+            "AKID",
+            "a_1",
+            "%2F",
+            "%2f",
+            "%",
+            "20200131",
+            "20200130",
+            "us-east-1",
+            "US",
+            "execute-api",
+            "-",
+            "aws4_request",
+            "aws4_request%2F",
+            "%2Faws4_request",
+            "/",
+            "",
+            "%2F%2F",
+            "x%2",
+        ];
+        let date = parse_amz_date("20200131T100233Z").unwrap();
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1_000_003).unwrap()
+        };
+        let mut taken = 0;
+        for n in 0..30_000 {
+            let value: String = if n % 3 == 0 {
+                // Mostly well-formed, one part replaced.
+                let mut parts = [
+                    "AKIDEXAMPLE",
+                    "20200131",
+                    "us-east-1",
+                    "execute-api",
+                    "aws4_request",
+                ];
+                let at = next() % 6;
+                if let Some(part) = parts.get_mut(at) {
+                    *part = PIECES[next() % PIECES.len()];
+                }
+                parts.join("%2F")
+            } else {
+                (0..next() % 12)
+                    .map(|_| PIECES[next() % PIECES.len()])
+                    .collect()
+            };
+            let slow = parse_credential_parts(split_escaped(&value, "2F"), &date);
+            if let Some(fast) = parse_usual_credential(&value, &date) {
+                taken += 1;
+                assert_eq!(Ok(fast), slow, "{value}");
+            }
+            assert_eq!(parse_credential(&value, &date), slow, "{value}");
+        }
+        assert!(taken > 1_000, "{taken}");
     }
 
     #[test]

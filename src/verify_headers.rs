@@ -2,6 +2,7 @@
 //! `@connections` API made with [`sign_request`](crate::sign_request).
 
 use core::time::Duration;
+use std::sync::Arc;
 
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
@@ -100,7 +101,7 @@ impl<L: CredentialsLookup> Verifier<L> {
             signed_headers: authorization.signed_headers,
             signature,
         };
-        self.check_scope(&auth.scope)?;
+        self.check_scope(auth.scope)?;
         // Without X-Amz-Expires, the signing time must be within the skew of `now`.
         self.check_time(&auth, now)?;
         let canonical_headers = Headers::List(headers).canonical_names(names, "SignedHeaders")?;
@@ -115,16 +116,17 @@ impl<L: CredentialsLookup> Verifier<L> {
             payload_hash.as_str(),
         );
         let hash: [u8; 32] = hasher.finalize().into();
-        let (mut mac, ()) = self.keyed_mac(
-            self.cached_key().as_deref(),
+        let (key, mut mac, ()) = self.keyed_mac(
+            self.cached_key().as_ref(),
             &credentials,
             &auth.date,
-            &auth.scope,
+            auth.scope,
+            auth.access_key_id,
             |_| (),
-        );
+        )?;
         StringToSign::new(
             &auth.date,
-            CredentialScope::new(&auth.date, &auth.scope),
+            CredentialScope::new(&auth.date, &key.scope),
             &hash,
         )
         .write(&mut mac);
@@ -140,8 +142,8 @@ impl<L: CredentialsLookup> Verifier<L> {
             .iter()
             .any(|(name, _)| *name == "x-amz-security-token");
         Ok(Verified {
-            access_key_id: auth.access_key_id.to_owned(),
-            scope: auth.scope,
+            access_key_id: Arc::from(auth.access_key_id),
+            scope: Arc::clone(&key.scope),
             signed_at: auth.date,
             expires: None::<Duration>,
             session_token: match token {
