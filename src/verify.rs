@@ -1088,65 +1088,44 @@ impl<'a> QueryRequest<'a> {
     /// Writes the canonical query: the URL's own parameters merged with the signed
     /// authentication parameters (in canonical order already), joined by `&`, with `token`
     /// as the session token's value (left out if `None`). Parameters that follow each other
-    /// in the query too are written as one slice of it.
+    /// in the query too are written as one slice of it, with the `&` before them.
     fn write_canonical_query(&self, sink: &mut impl crate::sink::Sink, token: Option<&str>) {
-        let auth = SIGNED_AUTH.iter().filter_map(|&kind| {
-            let pair = self.auth.get(kind.index()).copied().flatten()?;
-            match kind {
-                Auth::SecurityToken => Some((pair, Some(token?))),
-                _ => Some((pair, None)),
-            }
-        });
-        let mut auth = auth.peekable();
-        let mut user = self.pairs.as_slice().iter().peekable();
-        // The pending run of the query, and whether anything was written before it.
-        let mut run: Option<(u32, u32)> = None;
-        let mut first = true;
-        let flush = |sink: &mut _, run: Option<(u32, u32)>, first: &mut bool| {
-            if let Some((start, end)) = run {
-                put_item(sink, self.get(Span::Query(start, end)), first);
-            }
+        let mut out = QueryWriter {
+            query: self.query,
+            sink,
+            first: true,
+            run: None,
         };
-        loop {
-            let next = match (user.peek(), auth.peek()) {
-                (Some(u), Some((a, _))) if self.get(u.key) < self.get(a.key) => {
-                    user.next().map(|p| (*p, None))
-                }
-                (_, Some(_)) => auth.next(),
-                (Some(_), None) => user.next().map(|p| (*p, None)),
-                (None, None) => break,
+        let user = self.pairs.as_slice();
+        let mut next_user = 0;
+        for kind in SIGNED_AUTH {
+            let Some(pair) = self.auth.get(kind.index()).copied().flatten() else {
+                continue;
             };
-            let Some((pair, replaced_value)) = next else {
-                break;
+            let value = self.get(pair.value);
+            let replaced = match kind {
+                Auth::SecurityToken => match token {
+                    None => continue,
+                    // The token's own text: written as the query has it.
+                    Some(token) if core::ptr::eq(token, value) => None,
+                    Some(token) => Some(token),
+                },
+                _ => None,
             };
-            match (pair.key, pair.value, replaced_value) {
-                // Both in the query, the key right before the value: part of a run.
-                (Span::Query(key_start, key_end), Span::Query(value_start, value_end), None)
-                    if value_start == key_end + 1
-                        || (key_end == value_end && value_start == key_end) =>
-                {
-                    match &mut run {
-                        Some((_, end)) if key_start == *end + 1 => *end = value_end.max(key_end),
-                        _ => {
-                            let previous = run.replace((key_start, value_end.max(key_end)));
-                            flush(sink, previous, &mut first);
-                        }
-                    }
-                    // A bare key has an empty value: `key=`.
-                    if value_end == key_end {
-                        flush(sink, run.take(), &mut first);
-                        sink.put("=");
-                    }
-                }
-                (key, value, replaced) => {
-                    flush(sink, run.take(), &mut first);
-                    put_item(sink, self.get(key), &mut first);
-                    sink.put("=");
-                    sink.put(replaced.unwrap_or_else(|| self.get(value)));
-                }
+            let key = self.get(pair.key);
+            while let Some(&before) = user
+                .get(next_user)
+                .filter(|u| key_before(self.get(u.key), key))
+            {
+                out.pair(self, before, None);
+                next_user += 1;
             }
+            out.pair(self, pair, replaced);
         }
-        flush(sink, run, &mut first);
+        for &pair in user.get(next_user..).unwrap_or_default() {
+            out.pair(self, pair, None);
+        }
+        out.flush();
     }
 
     /// Every parameter, authentication ones included, in canonical order.
@@ -1164,13 +1143,78 @@ impl<'a> QueryRequest<'a> {
     }
 }
 
-/// Writes `s`, after a `&` unless it is the first parameter.
-fn put_item(sink: &mut impl crate::sink::Sink, s: &str, first: &mut bool) {
-    if !*first {
-        sink.put("&");
+/// Writes canonical query parameters, gathering those that follow each other in the query
+/// (`key=value&key=value`, both borrowed) into one slice of it.
+struct QueryWriter<'q, 's, S> {
+    query: &'q str,
+    sink: &'s mut S,
+    /// Whether nothing was written yet.
+    first: bool,
+    /// The pending slice of the query.
+    run: Option<(u32, u32)>,
+}
+
+impl<S: crate::sink::Sink> QueryWriter<'_, '_, S> {
+    /// Writes a parameter, with `replaced` as its value if given.
+    fn pair(&mut self, request: &QueryRequest<'_>, pair: Pair, replaced: Option<&str>) {
+        match (pair.key, pair.value, replaced) {
+            (Span::Query(key_start, key_end), Span::Query(value_start, value_end), None)
+                if value_start == key_end + 1 =>
+            {
+                match &mut self.run {
+                    Some((_, end)) if key_start == *end + 1 => *end = value_end,
+                    _ => {
+                        self.flush();
+                        self.run = Some((key_start, value_end));
+                    }
+                }
+            }
+            (key, value, replaced) => {
+                self.flush();
+                self.separator();
+                self.sink.put(request.get(key));
+                self.sink.put("=");
+                self.sink
+                    .put(replaced.unwrap_or_else(|| request.get(value)));
+            }
+        }
     }
-    *first = false;
-    sink.put(s);
+
+    /// Writes the pending slice, with the `&` before it (from the query, when it is there).
+    fn flush(&mut self) {
+        let Some((start, end)) = self.run.take() else {
+            return;
+        };
+        let (start, end) = (start as usize, end as usize);
+        let with_amp = start
+            .checked_sub(1)
+            .filter(|&at| !self.first && self.query.as_bytes().get(at) == Some(&b'&'));
+        if let Some(at) = with_amp {
+            self.sink.put(self.query.get(at..end).unwrap_or_default());
+            return;
+        }
+        self.separator();
+        self.sink
+            .put(self.query.get(start..end).unwrap_or_default());
+    }
+
+    /// A `&` unless this is the first parameter.
+    fn separator(&mut self) {
+        if !self.first {
+            self.sink.put("&");
+        }
+        self.first = false;
+    }
+}
+
+/// Whether key `a` sorts before key `b`; most differ in the first byte (`X-Amz-…` and the
+/// URL's own keys).
+#[inline]
+fn key_before(a: &str, b: &str) -> bool {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x < y,
+        _ => a < b,
+    }
 }
 
 /// Splits `value` at each `%` followed by `hex` (`"2F"` for `/`): an encoded `/`- or
@@ -2026,6 +2070,61 @@ mod tests {
             let without = show(QueryRequest::parse("GET", "/", query));
             let with = show(QueryRequest::parse_with_hint("GET", "/", query, Some(hint)));
             assert_eq!(without, with, "{query}");
+        }
+    }
+
+    #[test]
+    fn the_canonical_query_is_the_sorted_signed_parameters() {
+        const PIECES: &[&str] = &[
+            "a",
+            "b",
+            "=",
+            "&",
+            "&&",
+            "%2B",
+            "%2b",
+            "+",
+            "~",
+            "X-Amz-Date=1",
+            "X-Amz-Signature=s",
+            "X-Amz-Security-Token=t%2F",
+            "X-Amz-Algorithm=x",
+            "X-Amz-Expires=",
+            "X-Amz-SignedHeaders",
+            "X-Amz-Credential=c",
+            "X",
+            "Y=1",
+            "W",
+            "x=",
+            "&X-Amz-Expires=3",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1_000_003).unwrap()
+        };
+        for _ in 0..20_000 {
+            let len = next() % 14;
+            let query: String = (0..len).map(|_| PIECES[next() % PIECES.len()]).collect();
+            let Ok(request) = QueryRequest::parse("GET", "/", &query) else {
+                continue;
+            };
+            for token in [None, request.canonical_token(), Some("<redacted>")] {
+                let mut got = String::new();
+                request.write_canonical_query(&mut got, token);
+                let want: Vec<String> = request
+                    .sorted_pairs()
+                    .into_iter()
+                    .filter(|(k, _)| *k != "X-Amz-Signature")
+                    .filter_map(|(k, v)| match k {
+                        "X-Amz-Security-Token" => Some(format!("{k}={}", token?)),
+                        _ => Some(format!("{k}={v}")),
+                    })
+                    .collect();
+                assert_eq!(got, want.join("&"), "{query:?} {token:?}");
+            }
         }
     }
 
