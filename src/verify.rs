@@ -568,6 +568,7 @@ pub(crate) enum Auth {
 }
 
 impl Auth {
+    #[cfg(test)]
     const ALL: [Self; 7] = [
         Self::Algorithm,
         Self::Credential,
@@ -603,12 +604,17 @@ impl Auth {
     fn find(key: &str) -> Option<Self> {
         // Most keys are told apart by their length and first bytes, without comparing all
         // seven names.
-        if key.len() < "X-Amz-Date".len() || !key.starts_with("X-Amz-") {
-            return None;
-        }
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name().len() == key.len() && a.name() == key)
+        let kind = match key.len() {
+            10 => Self::Date,
+            13 => Self::Expires,
+            15 if key.as_bytes().get(6) == Some(&b'A') => Self::Algorithm,
+            15 => Self::Signature,
+            16 => Self::Credential,
+            19 => Self::SignedHeaders,
+            20 => Self::SecurityToken,
+            _ => return None,
+        };
+        (kind.name() == key).then_some(kind)
     }
 }
 
@@ -1102,17 +1108,17 @@ impl<'a> QueryRequest<'a> {
             let Some(pair) = self.auth.get(kind.index()).copied().flatten() else {
                 continue;
             };
-            let value = self.get(pair.value);
             let replaced = match kind {
                 Auth::SecurityToken => match token {
                     None => continue,
                     // The token's own text: written as the query has it.
-                    Some(token) if core::ptr::eq(token, value) => None,
+                    Some(token) if core::ptr::eq(token, self.get(pair.value)) => None,
                     Some(token) => Some(token),
                 },
                 _ => None,
             };
-            let key = self.get(pair.key);
+            // The key is exactly the parameter's name (see `Auth::find`).
+            let key = kind.name();
             while let Some(&before) = user
                 .get(next_user)
                 .filter(|u| key_before(self.get(u.key), key))
@@ -1512,23 +1518,26 @@ fn parse_credential<'a>(
 /// without splitting it into an iterator. `None` for anything else (and for every error).
 fn parse_usual_credential<'a>(value: &'a str, date: &AmzDate) -> Option<(&'a str, ScopeNames<'a>)> {
     let rest = value.strip_suffix("%2Faws4_request")?;
-    let split = |s: &'a str| {
-        let at = s.bytes().position(|b| b == b'%')?;
+    // Each part up to the first byte it may not contain, which must start `%2F`: one pass
+    // both checks the part and finds its end.
+    let part = |s: &'a str, allowed: fn(u8) -> bool| {
+        let at = s.bytes().position(|b| !allowed(b))?;
         Some((s.get(..at)?, s.get(at..)?.strip_prefix("%2F")?))
     };
-    let (access_key_id, rest) = split(rest)?;
-    let (day, rest) = split(rest)?;
-    let (region, service) = split(rest)?;
-    let valid_id = !access_key_id.is_empty()
-        && access_key_id.len() <= 128
-        && access_key_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    // The names have no `%` (checked by `ScopeNames::new`), so there were exactly five parts.
-    (valid_id && day.as_bytes() == date.date_bytes())
-        .then(|| ScopeNames::new(region, service))
-        .flatten()
-        .map(|scope| (access_key_id, scope))
+    let (access_key_id, rest) = part(rest, |b| b.is_ascii_alphanumeric() || b == b'_')?;
+    let rest = rest.strip_prefix(date.date())?.strip_prefix("%2F")?;
+    let (region, service) = part(rest, is_scope_byte)?;
+    let valid = (1..=128).contains(&access_key_id.len())
+        && (1..=64).contains(&region.len())
+        && (1..=64).contains(&service.len())
+        && service.bytes().all(is_scope_byte);
+    // No part has a `%`, so there were exactly five parts.
+    valid.then_some((access_key_id, ScopeNames { region, service }))
+}
+
+/// A byte of a region or service name (see [`is_scope_name`]).
+fn is_scope_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
 }
 
 /// Checks the parts of a credential, `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`.
@@ -1836,6 +1845,9 @@ mod tests {
 
     #[test]
     fn auth_parameters_are_found_by_their_exact_names() {
+        for kind in Auth::ALL {
+            assert_eq!(Auth::find(kind.name()), Some(kind));
+        }
         assert_eq!(Auth::find("X-Amz-Date"), Some(Auth::Date));
         assert_eq!(
             Auth::find("X-Amz-Security-Token"),
