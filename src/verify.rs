@@ -869,7 +869,7 @@ impl<'a> QueryRequest<'a> {
         query: &'a str,
         token_hint: Option<&'a str>,
     ) -> Result<Self, Error> {
-        if !is_token(method) {
+        if method != "GET" && !is_token(method) {
             return Err(Error::InvalidMethod {
                 method: method.chars().take(64).collect(),
             });
@@ -1415,12 +1415,12 @@ pub(crate) fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
     if bytes.len() != 16 || bytes.get(8) != Some(&b'T') || bytes.get(15) != Some(&b'Z') {
         return Err(err());
     }
+    // The digits' values, without parsing text.
     let number = |from: usize, to: usize| -> Option<u16> {
-        let digits = value.get(from..to)?;
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        digits.parse().ok()
+        bytes.get(from..to)?.iter().try_fold(0u16, |n, &b| {
+            let digit = b.wrapping_sub(b'0');
+            (digit < 10).then(|| n * 10 + u16::from(digit))
+        })
     };
     let parsed = (|| {
         let year = i32::from(number(0, 4)?);
@@ -1433,7 +1433,9 @@ pub(crate) fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
         let time = Time::from_hms(hour, minute, second).ok()?;
         AmzDate::new(PrimitiveDateTime::new(date, time).assume_utc()).ok()
     })();
-    parsed.filter(|d| d.date_time() == value).ok_or_else(err)
+    parsed
+        .filter(|d| d.date_time_bytes() == bytes)
+        .ok_or_else(err)
 }
 
 /// Parses 64 lowercase hex digits.
@@ -1525,7 +1527,11 @@ fn parse_usual_credential<'a>(value: &'a str, date: &AmzDate) -> Option<(&'a str
         Some((s.get(..at)?, s.get(at..)?.strip_prefix("%2F")?))
     };
     let (access_key_id, rest) = part(rest, |b| b.is_ascii_alphanumeric() || b == b'_')?;
-    let rest = rest.strip_prefix(date.date())?.strip_prefix("%2F")?;
+    let rest = rest
+        .get(..8)
+        .filter(|day| day.as_bytes() == date.date_bytes())
+        .and(rest.get(8..))?
+        .strip_prefix("%2F")?;
     let (region, service) = part(rest, is_scope_byte)?;
     let valid = (1..=128).contains(&access_key_id.len())
         && (1..=64).contains(&region.len())
