@@ -2195,3 +2195,85 @@ mod tests {
         assert_eq!(headers[1].1, "a b,c");
     }
 }
+
+/// A verifier whose cache is warm (which gives the query scan its token hint and shares its
+/// scope with the results) decides every URL as a cold one does: same result, same error.
+#[cfg(test)]
+mod warm_cache_property {
+    use core::time::Duration;
+
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    use time::macros::datetime;
+
+    use crate::{Credentials, Presigner, Scope, Verifier};
+
+    fn case() -> impl Strategy<Value = (String, String, &'static str, Vec<(usize, u8)>)> {
+        let token = prop_oneof![
+            3 => "[A-Za-z0-9/+=]{1,60}",
+            1 => "[!-~]{1,30}",
+        ];
+        let query = "[a-zA-Z0-9%+=&~._-]{0,16}";
+        let service = prop::sample::select(&["execute-api", "iotdevicegateway"][..]);
+        // Bytes that matter to the scan: escapes, separators, hex digits in either case.
+        let byte = prop::sample::select(&b"%&=#+ 2FfAa0~"[..]);
+        let edits = prop::collection::vec((any::<usize>(), byte), 0..3);
+        (token, query, service, edits)
+    }
+
+    #[test]
+    fn a_warm_cache_decides_as_a_cold_one() {
+        let mut runner = TestRunner::new(Config {
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&case(), |(token, query, service, edits)| {
+                let creds = Credentials::new("AKIDEXAMPLE", "secret/key+", Some(&token))
+                    .map_err(|e| TestCaseError::reject(e.to_string()))?;
+                let scope = Scope::new("us-east-1", service).unwrap();
+                let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+                let now = signed_at + Duration::from_secs(10);
+                let Ok(url) = Presigner::new(creds.clone(), scope).presign(
+                    &format!("wss://h.example.com/dev?{query}"),
+                    signed_at,
+                    Duration::from_secs(300),
+                ) else {
+                    return Ok(());
+                };
+                let warm = Verifier::new(creds.clone());
+                prop_assert!(
+                    warm.verify_url(url.as_str(), now).is_ok(),
+                    "{}",
+                    url.as_str()
+                );
+                let mut bytes = url.as_str().as_bytes().to_vec();
+                for (at, byte) in edits {
+                    let len = bytes.len();
+                    if let Some(b) = bytes.get_mut(at % len) {
+                        *b = byte;
+                    }
+                }
+                let edited = String::from_utf8(bytes).unwrap();
+                let cold = Verifier::new(creds.clone());
+                prop_assert_eq!(
+                    warm.verify_url(&edited, now),
+                    cold.verify_url(&edited, now),
+                    "{}",
+                    edited
+                );
+                // And through the request target, with the cache filled by the URL above.
+                let target = edited.get(edited.find("/dev").unwrap_or(0)..).unwrap_or("");
+                let headers = [("host", "h.example.com")];
+                let cold = Verifier::new(creds);
+                prop_assert_eq!(
+                    warm.verify_request("GET", target, &headers, now),
+                    cold.verify_request("GET", target, &headers, now),
+                    "{}",
+                    target
+                );
+                Ok(())
+            })
+            .unwrap();
+    }
+}
