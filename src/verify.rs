@@ -327,8 +327,9 @@ impl<L: CredentialsLookup> Verifier<L> {
             ScopeTail::Cached(&key.scope_tail),
             Hex64::new(&hash).as_bytes(),
         );
-        mac.verify_slice(&auth.signature)
-            .map_err(|_| Error::SignatureMismatch)?;
+        if !signature_matches(mac, auth.signature) {
+            return Err(Error::SignatureMismatch);
+        }
 
         // Only once the signature is known to be good: the token's own error.
         token_check?;
@@ -604,17 +605,17 @@ impl Auth {
     fn find(key: &str) -> Option<Self> {
         // Most keys are told apart by their length and first bytes, without comparing all
         // seven names.
-        let kind = match key.len() {
-            10 => Self::Date,
-            13 => Self::Expires,
-            15 if key.as_bytes().get(6) == Some(&b'A') => Self::Algorithm,
-            15 => Self::Signature,
-            16 => Self::Credential,
-            19 => Self::SignedHeaders,
-            20 => Self::SecurityToken,
-            _ => return None,
-        };
-        (kind.name() == key).then_some(kind)
+        // Compared with a literal of the length matched, which the compiler does inline.
+        match key.len() {
+            10 if key == "X-Amz-Date" => Some(Self::Date),
+            13 if key == "X-Amz-Expires" => Some(Self::Expires),
+            15 if key == "X-Amz-Algorithm" => Some(Self::Algorithm),
+            15 if key == "X-Amz-Signature" => Some(Self::Signature),
+            16 if key == "X-Amz-Credential" => Some(Self::Credential),
+            19 if key == "X-Amz-SignedHeaders" => Some(Self::SignedHeaders),
+            20 if key == "X-Amz-Security-Token" => Some(Self::SecurityToken),
+            _ => None,
+        }
     }
 }
 
@@ -1029,7 +1030,7 @@ impl<'a> QueryRequest<'a> {
         let credential = self.required(Auth::Credential)?;
         let date = parse_amz_date(self.required(Auth::Date)?)?;
         let signed_headers = self.required(Auth::SignedHeaders)?;
-        let signature = parse_signature(self.required(Auth::Signature)?)?;
+        let signature = check_signature(self.required(Auth::Signature)?)?;
         let (access_key_id, scope) = parse_credential(credential, &date)?;
         let expires = self
             .value(Auth::Expires)
@@ -1276,7 +1277,8 @@ pub(crate) struct AuthParams<'a> {
     pub(crate) expires: Option<u32>,
     /// As in the URL (encoded: `;` is `%3B`).
     pub(crate) signed_headers: &'a str,
-    pub(crate) signature: [u8; 32],
+    /// 64 lowercase hexadecimal digits (checked).
+    pub(crate) signature: &'a str,
 }
 
 /// The headers of the request being verified.
@@ -1436,6 +1438,34 @@ pub(crate) fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
     parsed
         .filter(|d| d.date_time_bytes() == bytes)
         .ok_or_else(err)
+}
+
+/// Checks that `value` is 64 lowercase hex digits, as [`parse_signature`] does (same error),
+/// without decoding them: the signature is compared in that form.
+fn check_signature(value: &str) -> Result<&str, Error> {
+    let bytes = value.as_bytes();
+    // Branch-free over all the bytes, so that the compiler can vectorize it.
+    let invalid = bytes.iter().fold(0u8, |invalid, &b| {
+        let digit = u8::from(b.wrapping_sub(b'0') < 10);
+        let letter = u8::from(b.wrapping_sub(b'a') < 6);
+        invalid | ((digit | letter) ^ 1)
+    });
+    if bytes.len() == 64 && invalid == 0 {
+        Ok(value)
+    } else {
+        Err(Error::MalformedParameter {
+            name: Auth::Signature.name(),
+            reason: "expected 64 lowercase hexadecimal digits",
+        })
+    }
+}
+
+/// Whether the MAC's result, in lowercase hex, is `signature` (compared in constant time):
+/// for a checked signature (64 lowercase hex digits, the one spelling of its bytes), the same
+/// as comparing the bytes.
+pub(crate) fn signature_matches(mac: HmacSha256, signature: &str) -> bool {
+    let tag: [u8; 32] = mac.finalize().into_bytes().into();
+    constant_time_eq(Hex64::new(&tag).as_bytes(), signature.as_bytes())
 }
 
 /// Parses 64 lowercase hex digits.
@@ -1794,6 +1824,33 @@ mod tests {
             assert_eq!(parse_credential(&value, &date), slow, "{value}");
         }
         assert!(taken > 1_000, "{taken}");
+    }
+
+    #[test]
+    fn the_signature_check_accepts_what_the_parser_accepts() {
+        let hex = "4fc3689a4477c18d6e19bf81d8f3b724b02886cd4ac45891af93dce35469328b";
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for n in 0..5_000usize {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut bytes = hex.as_bytes().to_vec();
+            let at = usize::try_from(state % 64).unwrap();
+            bytes[at] = u8::try_from((state >> 8) % 128).unwrap();
+            if n % 7 == 0 {
+                bytes.truncate(at);
+            }
+            let value = String::from_utf8(bytes).unwrap();
+            assert_eq!(
+                check_signature(&value).is_ok(),
+                parse_signature(&value).is_ok(),
+                "{value}"
+            );
+            if let (Ok(text), Ok(parsed)) = (check_signature(&value), parse_signature(&value)) {
+                assert_eq!(text, Hex64::new(&parsed).as_str());
+            }
+        }
+        assert_eq!(check_signature(hex), Ok(hex));
     }
 
     #[test]

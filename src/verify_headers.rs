@@ -13,7 +13,7 @@ use crate::sink::Hex64;
 use crate::string_to_sign::{ALGORITHM, StringToSign};
 use crate::verify::{
     AuthParams, CredentialsLookup, Headers, QueryRequest, TokenUse, Verified, Verifier,
-    constant_time_eq, parse_amz_date, parse_credential_parts, parse_signature,
+    constant_time_eq, parse_amz_date, parse_credential_parts, parse_signature, signature_matches,
 };
 
 /// The parts of an `Authorization` header.
@@ -82,10 +82,8 @@ impl<L: CredentialsLookup> Verifier<L> {
         let date = parse_amz_date(single_header(headers, "x-amz-date")?.trim())?;
         let (access_key_id, scope) =
             parse_credential_parts(authorization.credential.split('/'), &date)?;
-        let signature = parse_signature(authorization.signature).map_err(|_| {
-            Error::MalformedAuthorization {
-                reason: "Signature is not 64 lowercase hexadecimal digits",
-            }
+        parse_signature(authorization.signature).map_err(|_| Error::MalformedAuthorization {
+            reason: "Signature is not 64 lowercase hexadecimal digits",
         })?;
         let names = authorization.signed_headers.split(';');
         if !names.clone().any(|name| name == "x-amz-date") {
@@ -99,7 +97,7 @@ impl<L: CredentialsLookup> Verifier<L> {
             date,
             expires: None,
             signed_headers: authorization.signed_headers,
-            signature,
+            signature: authorization.signature,
         };
         self.check_scope(auth.scope)?;
         // Without X-Amz-Expires, the signing time must be within the skew of `now`.
@@ -130,7 +128,9 @@ impl<L: CredentialsLookup> Verifier<L> {
             &hash,
         )
         .write(&mut mac);
-        hmac::Mac::verify_slice(mac, &auth.signature).map_err(|_| Error::SignatureMismatch)?;
+        if !signature_matches(mac, auth.signature) {
+            return Err(Error::SignatureMismatch);
+        }
 
         let token = match single_header(headers, "x-amz-security-token") {
             Ok(token) => Some(token.trim()),
