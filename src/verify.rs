@@ -999,6 +999,7 @@ impl<'a> QueryRequest<'a> {
         Ok((request, target.host))
     }
 
+    #[inline]
     fn get(&self, span: Span) -> &str {
         resolve(self.query, &self.buf, span)
     }
@@ -1009,6 +1010,7 @@ impl<'a> QueryRequest<'a> {
     }
 
     /// The re-encoded value of an authentication parameter.
+    #[inline]
     pub(crate) fn value(&self, auth: Auth) -> Option<&str> {
         let pair = self.auth.get(auth.index()).copied().flatten()?;
         Some(self.get(pair.value))
@@ -1251,6 +1253,7 @@ fn split_escaped<'s>(value: &'s str, hex: &'static str) -> impl Iterator<Item = 
 }
 
 /// The text of `span`.
+#[inline]
 fn resolve<'s>(query: &'s str, buf: &'s str, span: Span) -> &'s str {
     match span {
         Span::Query(start, end) => query.get(start as usize..end as usize),
@@ -1627,7 +1630,10 @@ fn parse_expires_for(value: &str, service: &str) -> Result<u32, Error> {
             reason: "expected a whole number of seconds, such as 300",
         });
     }
-    let seconds: u64 = value.parse().unwrap_or(u64::MAX);
+    // At most 10 digits: no overflow.
+    let seconds = value
+        .bytes()
+        .fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
     let max = Rules::of(service).max_expires;
     match u32::try_from(seconds) {
         Ok(s) if (1..=max).contains(&s) => Ok(s),
