@@ -229,13 +229,15 @@ impl<L: CredentialsLookup> Verifier<L> {
     ) -> Result<Verified, Error> {
         let mut storage: UrlStorage = None;
         let cached = self.cached_key();
-        let (request, host) = QueryRequest::from_url_with_hint(
+        let parsed = QueryRequest::from_url_with_hint(
             method,
             url,
             &mut storage,
             token_hint(cached.as_ref()),
-        )?;
-        self.verify(&request, &Headers::Host(host), now, cached.as_ref())
+        );
+        // Borrowed, not moved out of the result: the request is large.
+        let (request, host) = parsed.as_ref().map_err(Clone::clone)?;
+        self.verify(request, &Headers::Host(host), now, cached.as_ref())
     }
 
     /// Verifies a request as a server receives it: its method, its request target (the path
@@ -686,11 +688,8 @@ pub(crate) struct QueryRequest<'a> {
 /// unreserved (`%`, `&`, `=` and any other), and splits the query as `split_query` does:
 /// items at `&` (empty ones skipped), key and value at an item's first `=`.
 struct QueryScan<'a> {
-    query: &'a str,
-    buf: String,
-    plain: bool,
-    pairs: Pairs,
-    auth: [Option<Pair>; 7],
+    /// The request being read (built in place: it is large, and moving it is a copy).
+    out: QueryRequest<'a>,
     item_start: usize,
     /// The current item's first `=`.
     eq: Option<usize>,
@@ -702,18 +701,22 @@ struct QueryScan<'a> {
     token_hint: Option<&'a str>,
     /// Where the scan goes on after a value it skipped (a token equal to `token_hint`).
     resume: Option<usize>,
-    /// The hint, once a token equal to it was skipped.
-    token_is_hint: Option<&'a str>,
 }
 
 impl<'a> QueryScan<'a> {
-    fn new(query: &'a str, token_hint: Option<&'a str>) -> Self {
+    fn new(method: &'a str, path: &'a str, query: &'a str, token_hint: Option<&'a str>) -> Self {
         Self {
-            query,
-            buf: String::new(),
-            plain: true,
-            pairs: Pairs::new(),
-            auth: [None; 7],
+            out: QueryRequest {
+                method,
+                path,
+                query,
+                buf: String::new(),
+                plain: true,
+                pairs: Pairs::new(),
+                auth: [None; 7],
+                path_is_canonical: false,
+                token_is_hint: None,
+            },
             item_start: 0,
             eq: None,
             key_canonical: true,
@@ -721,14 +724,13 @@ impl<'a> QueryScan<'a> {
             error: None,
             token_hint,
             resume: None,
-            token_is_hint: None,
         }
     }
 
     /// Looks at the byte at `i`, which is not unreserved; `false` to stop at an error.
     #[inline]
     fn visit(&mut self, i: usize) -> bool {
-        let bytes = self.query.as_bytes();
+        let bytes = self.out.query.as_bytes();
         let canonical = match bytes.get(i) {
             Some(b'&') => {
                 let ok = self.end_item(i);
@@ -752,7 +754,7 @@ impl<'a> QueryScan<'a> {
             },
             Some(b'=') => false,
             _ => {
-                self.plain = false;
+                self.out.plain = false;
                 false
             }
         };
@@ -775,7 +777,7 @@ impl<'a> QueryScan<'a> {
         let Some(hint) = self.token_hint else {
             return false;
         };
-        let bytes = self.query.as_bytes();
+        let bytes = self.out.query.as_bytes();
         let start = eq + 1;
         let end = start + hint.len();
         let skip = bytes.get(self.item_start..eq) == Some(SECURITY_TOKEN.as_bytes())
@@ -785,7 +787,7 @@ impl<'a> QueryScan<'a> {
                 .is_some_and(|value| constant_time_eq(value, hint.as_bytes()));
         if skip {
             self.resume = Some(end);
-            self.token_is_hint = Some(hint);
+            self.out.token_is_hint = Some(hint);
         }
         skip
     }
@@ -795,12 +797,12 @@ impl<'a> QueryScan<'a> {
         if canonical {
             Span::query(start, end)
         } else {
-            let at = self.buf.len();
+            let at = self.out.buf.len();
             reencode_query_component(
-                &mut self.buf,
-                self.query.get(start..end).unwrap_or_default(),
+                &mut self.out.buf,
+                self.out.query.get(start..end).unwrap_or_default(),
             );
-            Span::Buf(offset(at), offset(self.buf.len()))
+            Span::Buf(offset(at), offset(self.out.buf.len()))
         }
     }
 
@@ -817,8 +819,8 @@ impl<'a> QueryScan<'a> {
             None => Span::query(end, end),
         };
         let pair = Pair { key, value };
-        match Auth::find(resolve(self.query, &self.buf, key)) {
-            Some(kind) => match self.auth.get_mut(kind.index()) {
+        match Auth::find(resolve(self.out.query, &self.out.buf, key)) {
+            Some(kind) => match self.out.auth.get_mut(kind.index()) {
                 Some(Some(_)) => {
                     self.error = Some(Error::RepeatedParameter { name: kind.name() });
                     return false;
@@ -826,7 +828,7 @@ impl<'a> QueryScan<'a> {
                 Some(slot) => *slot = Some(pair),
                 None => {}
             },
-            None => self.pairs.push(pair),
+            None => self.out.pairs.push(pair),
         }
         true
     }
@@ -880,7 +882,7 @@ impl<'a> QueryRequest<'a> {
                 reason: "the query is longer than 1 GiB".to_owned(),
             });
         }
-        let mut scan = QueryScan::new(query, token_hint);
+        let mut scan = QueryScan::new(method, path, query, token_hint);
         let mut from = 0;
         let done = loop {
             let rest = query.as_bytes().get(from..).unwrap_or_default();
@@ -901,15 +903,11 @@ impl<'a> QueryRequest<'a> {
                 reason: "the query could not be read".to_owned(),
             }));
         }
-        let QueryScan {
-            buf,
-            plain,
-            mut pairs,
-            auth,
-            token_is_hint,
-            ..
-        } = scan;
-        let get = |span| resolve(query, &buf, span);
+        let mut request = scan.out;
+        let QueryRequest {
+            buf, pairs, plain, ..
+        } = &mut request;
+        let get = |span| resolve(query, buf, span);
         let sorted = pairs.as_slice().windows(2).all(|w| match w {
             [a, b] => (get(a.key), get(a.value)) <= (get(b.key), get(b.value)),
             _ => true,
@@ -921,17 +919,8 @@ impl<'a> QueryRequest<'a> {
                     .then_with(|| get(a.value).cmp(get(b.value)))
             });
         }
-        Ok(Self {
-            method,
-            path,
-            query,
-            plain: plain && buf.is_empty(),
-            buf,
-            pairs,
-            auth,
-            path_is_canonical: false,
-            token_is_hint,
-        })
+        *plain &= buf.is_empty();
+        Ok(request)
     }
 
     /// Whether the query has any `X-Amz-*` authentication parameter.
@@ -975,14 +964,13 @@ impl<'a> QueryRequest<'a> {
         // The URL parser trims spaces and control characters at the ends of its input: at
         // the end of `head` they are inside the whole URL (`/ ?` has the path `/%20`), so
         // such a URL takes the full parse.
-        let quick = split.and_then(|(head, query)| {
-            if head.as_bytes().last().is_none_or(|&b| b <= b' ') {
-                return None;
-            }
-            let request = Self::parse_with_hint(method, "", query, token_hint).ok()?;
-            request.plain.then_some((head, request))
-        });
-        if let Some((head, mut request)) = quick {
+        // (Written as one condition so that the large request is not moved in and out of
+        // options on the way.)
+        if let Some((head, query)) = split
+            && head.as_bytes().last().is_some_and(|&b| b > b' ')
+            && let Ok(mut request) = Self::parse_with_hint(method, "", query, token_hint)
+            && request.plain
+        {
             let target = Target::parse_with(head, storage)?;
             request.path = target.path;
             request.path_is_canonical = target.path_is_canonical;
