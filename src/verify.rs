@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use hmac::Mac as _;
 use sha2::{Digest as _, Sha256};
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use time::OffsetDateTime;
 
 use crate::amz_date::AmzDate;
 use crate::canonical::{
@@ -1398,37 +1398,59 @@ fn joined_header<'a>(list: &[(&str, &'a str)], name: &str) -> Option<Cow<'a, str
     Some(Cow::Owned(joined))
 }
 
-/// Parses `YYYYMMDD'T'HHMMSS'Z'`.
+/// Parses `YYYYMMDD'T'HHMMSS'Z'`: a valid UTC date and time from 1970 to 9999.
 pub(crate) fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
     let err = || Error::MalformedParameter {
         name: Auth::Date.name(),
         reason: "expected a UTC time as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
     };
-    let bytes = value.as_bytes();
-    if bytes.len() != 16 || bytes.get(8) != Some(&b'T') || bytes.get(15) != Some(&b'Z') {
+    let Ok(bytes) = <[u8; 16]>::try_from(value.as_bytes()) else {
+        return Err(err());
+    };
+    if bytes.get(8) != Some(&b'T') || bytes.get(15) != Some(&b'Z') {
         return Err(err());
     }
     // The digits' values, without parsing text.
-    let number = |from: usize, to: usize| -> Option<u16> {
-        bytes.get(from..to)?.iter().try_fold(0u16, |n, &b| {
+    let number = |from: usize, to: usize| -> Option<i64> {
+        bytes.get(from..to)?.iter().try_fold(0i64, |n, &b| {
             let digit = b.wrapping_sub(b'0');
-            (digit < 10).then(|| n * 10 + u16::from(digit))
+            (digit < 10).then(|| n * 10 + i64::from(digit))
         })
     };
-    let parsed = (|| {
-        let year = i32::from(number(0, 4)?);
-        let month = Month::try_from(u8::try_from(number(4, 6)?).ok()?).ok()?;
-        let day = u8::try_from(number(6, 8)?).ok()?;
-        let hour = u8::try_from(number(9, 11)?).ok()?;
-        let minute = u8::try_from(number(11, 13)?).ok()?;
-        let second = u8::try_from(number(13, 15)?).ok()?;
-        let date = Date::from_calendar_date(year, month, day).ok()?;
-        let time = Time::from_hms(hour, minute, second).ok()?;
-        AmzDate::new(PrimitiveDateTime::new(date, time).assume_utc()).ok()
+    let unix = (|| {
+        let (year, month, day) = (number(0, 4)?, number(4, 6)?, number(6, 8)?);
+        let (hour, minute, second) = (number(9, 11)?, number(11, 13)?, number(13, 15)?);
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let month_days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        let valid = year >= 1970
+            && (1..=month_days).contains(&day)
+            && hour < 24
+            && minute < 60
+            && second < 60;
+        valid.then(|| {
+            days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second
+        })
     })();
-    parsed
-        .filter(|d| d.date_time_bytes() == bytes)
+    unix.map(|unix| AmzDate::from_checked_parts(bytes, unix))
         .ok_or_else(err)
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (year from 1970, month
+/// 1 to 12), counting in 400-year eras of 146,097 days from 1 March of year 0.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    // Years start on 1 March, so that the leap day is the last day of the year.
+    let year = if month <= 2 { year - 1 } else { year };
+    let (era, year_of_era) = (year / 400, year % 400);
+    let march_based_month = (month + 9) % 12;
+    let day_of_year = (153 * march_based_month + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 /// Checks that `value` is 64 lowercase hex digits, as [`parse_signature`] does (same error),
@@ -1678,6 +1700,7 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::{Date, Month, PrimitiveDateTime, Time};
 
     #[test]
     fn amz_dates() {
@@ -1845,6 +1868,77 @@ mod tests {
             }
         }
         assert_eq!(check_signature(hex), Ok(hex));
+    }
+
+    #[test]
+    fn amz_dates_agree_with_the_time_crate() {
+        let mut checked = 0;
+        let mut check = |text: &str| {
+            let fast = parse_amz_date(text);
+            assert_eq!(fast, parse_amz_date_with_time_crate(text), "{text}");
+            if let Ok(date) = fast {
+                assert_eq!(date.date_time(), text);
+            }
+            checked += 1;
+        };
+        // Every day (and a few invalid ones) around the ends of the range and over 1970-2110.
+        for year in (1960..2110).chain([0, 1, 1600, 1969, 2000, 2100, 2400, 9998, 9999]) {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    check(&format!("{year:04}{month:02}{day:02}T000000Z"));
+                }
+            }
+        }
+        for time in [
+            "000000", "235959", "240000", "236000", "235960", "120000", "000059", "99999",
+            "0a0000", "000000 ",
+        ] {
+            for date in ["19700101", "19691231", "20200229", "20210229", "99991231"] {
+                check(&format!("{date}T{time}Z"));
+            }
+        }
+        for text in [
+            "20200131t100233Z",
+            "20200131T100233z",
+            "+0200131T100233Z",
+            "2020-131T100233Z",
+        ] {
+            check(text);
+        }
+        assert!(checked > 70_000);
+    }
+
+    /// The former parser, through the `time` crate: the reference for [`parse_amz_date`].
+    fn parse_amz_date_with_time_crate(value: &str) -> Result<AmzDate, Error> {
+        let err = || Error::MalformedParameter {
+            name: Auth::Date.name(),
+            reason: "expected a UTC time as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
+        };
+        let bytes = value.as_bytes();
+        if bytes.len() != 16 || bytes.get(8) != Some(&b'T') || bytes.get(15) != Some(&b'Z') {
+            return Err(err());
+        }
+        // The digits' values, without parsing text.
+        let number = |from: usize, to: usize| -> Option<u16> {
+            bytes.get(from..to)?.iter().try_fold(0u16, |n, &b| {
+                let digit = b.wrapping_sub(b'0');
+                (digit < 10).then(|| n * 10 + u16::from(digit))
+            })
+        };
+        let parsed = (|| {
+            let year = i32::from(number(0, 4)?);
+            let month = Month::try_from(u8::try_from(number(4, 6)?).ok()?).ok()?;
+            let day = u8::try_from(number(6, 8)?).ok()?;
+            let hour = u8::try_from(number(9, 11)?).ok()?;
+            let minute = u8::try_from(number(11, 13)?).ok()?;
+            let second = u8::try_from(number(13, 15)?).ok()?;
+            let date = Date::from_calendar_date(year, month, day).ok()?;
+            let time = Time::from_hms(hour, minute, second).ok()?;
+            AmzDate::new(PrimitiveDateTime::new(date, time).assume_utc()).ok()
+        })();
+        parsed
+            .filter(|d| d.date_time_bytes() == bytes)
+            .ok_or_else(err)
     }
 
     #[test]
