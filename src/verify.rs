@@ -144,6 +144,8 @@ pub(crate) struct CachedKey {
     pub(crate) scope: Arc<Scope>,
     /// The string to sign's scope after its date ([`ScopeTail::Cached`]).
     scope_tail: String,
+    /// `X-Amz-Credential` after its date: `%2F{region}%2F{service}%2Faws4_request`.
+    credential_tail: String,
     /// The access key id of the URL that filled the cache (a lookup may know one
     /// credentials under several ids), shared with the [`Verified`] results.
     access_key_id: Arc<str>,
@@ -293,7 +295,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         now: OffsetDateTime,
         cached: Option<&Arc<CachedKey>>,
     ) -> Result<Verified, Error> {
-        let auth = request.auth()?;
+        let auth = request.auth_with_hint(cached.map(|key| &**key))?;
         self.check_scope(auth.scope)?;
         self.check_time(&auth, now)?;
         let headers = headers.canonical(auth.signed_headers)?;
@@ -446,11 +448,14 @@ impl<L: CredentialsLookup> Verifier<L> {
         let result = with_token(encoded_token.as_deref());
         let mut scope_tail = String::new();
         ScopeTail::Of(&scope).write(&mut scope_tail);
+        let mut credential_tail = String::new();
+        scope.write_after_date(&mut credential_tail, "%2F");
         let fresh = Arc::new(CachedKey {
             credentials: credentials.clone(),
             date: day,
             scope: Arc::new(scope),
             scope_tail,
+            credential_tail,
             access_key_id: Arc::from(access_key_id),
             mac: mac.clone(),
             encoded_token,
@@ -469,6 +474,33 @@ impl<L> fmt::Debug for Verifier<L> {
             .field("service", &self.service)
             .field("session_token", &self.session_token)
             .finish_non_exhaustive()
+    }
+}
+
+impl CachedKey {
+    /// `credential` (`X-Amz-Credential` as the URL has it) if it is exactly
+    /// `{access key id}%2F{date}%2F{region}%2F{service}%2Faws4_request` for this key's
+    /// access key id and scope and `date`: then what [`parse_credential`] returns for it
+    /// (the id and names were checked when the key was cached, and have no `%`).
+    fn known_credential<'a>(
+        &self,
+        credential: &'a str,
+        date: &AmzDate,
+    ) -> Option<(&'a str, ScopeNames<'a>)> {
+        let id_len = self.access_key_id.len();
+        let (access_key_id, rest) = credential.split_at_checked(id_len)?;
+        let rest = rest.strip_prefix("%2F")?;
+        let (day, tail) = rest.split_at_checked(8)?;
+        if access_key_id != &*self.access_key_id
+            || day.as_bytes() != date.date_bytes()
+            || tail != self.credential_tail
+        {
+            return None;
+        }
+        let region_len = self.scope.region().len();
+        let region = tail.get(3..3 + region_len)?;
+        let service = tail.get(6 + region_len..6 + region_len + self.scope.service().len())?;
+        Some((access_key_id, ScopeNames { region, service }))
     }
 }
 
@@ -1011,6 +1043,16 @@ impl<'a> QueryRequest<'a> {
 
     /// The checked authentication parameters.
     pub(crate) fn auth(&self) -> Result<AuthParams<'_>, Error> {
+        self.auth_with_hint(None)
+    }
+
+    /// [`QueryRequest::auth`], told the cached key: a credential that is exactly the one of
+    /// the cached key's access key id and scope (for the URL's date) is taken without being
+    /// split and checked again. The result is the same as without the hint.
+    pub(crate) fn auth_with_hint(
+        &self,
+        cached: Option<&CachedKey>,
+    ) -> Result<AuthParams<'_>, Error> {
         if self.required(Auth::Algorithm)? != ALGORITHM {
             return Err(Error::MalformedParameter {
                 name: Auth::Algorithm.name(),
@@ -1021,7 +1063,11 @@ impl<'a> QueryRequest<'a> {
         let date = parse_amz_date(self.required(Auth::Date)?)?;
         let signed_headers = self.required(Auth::SignedHeaders)?;
         let signature = check_signature(self.required(Auth::Signature)?)?;
-        let (access_key_id, scope) = parse_credential(credential, &date)?;
+        let known = cached.and_then(|key| key.known_credential(credential, &date));
+        let (access_key_id, scope) = match known {
+            Some(parsed) => parsed,
+            None => parse_credential(credential, &date)?,
+        };
         let expires = self
             .value(Auth::Expires)
             .map(|v| parse_expires_for(v, scope.service))
@@ -1939,6 +1985,41 @@ mod tests {
         parsed
             .filter(|d| d.date_time_bytes() == bytes)
             .ok_or_else(err)
+    }
+
+    #[test]
+    fn the_cached_credential_shortcut_agrees_with_the_parse() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret", None).unwrap();
+        let scope = Scope::new("us-east-1", "execute-api").unwrap();
+        let signed_at = time::macros::datetime!(2020-01-31 10:02:33 UTC);
+        let url = crate::Presigner::new(creds.clone(), scope)
+            .presign("wss://h.example.com/", signed_at, Duration::from_secs(60))
+            .unwrap();
+        let verifier = Verifier::new(creds);
+        verifier.verify_url(url.as_str(), signed_at).unwrap();
+        let cached = verifier.cached_key().unwrap();
+        let date = parse_amz_date("20200131T100233Z").unwrap();
+        let good = "AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request";
+        assert!(cached.known_credential(good, &date).is_some());
+        // Every one-byte change, cut and extension of the credential.
+        let mut variants = vec![String::new(), format!("{good}%2F"), format!("x{good}")];
+        for at in 0..good.len() {
+            variants.push(good[..at].to_owned());
+            for byte in ["%", "2", "F", "f", "A", "a", "-", "_", "/", "1", "0"] {
+                let mut v = good.to_owned();
+                v.replace_range(at..=at, byte);
+                variants.push(v);
+            }
+        }
+        for other_date in ["20200131T100233Z", "20200130T100233Z"] {
+            let date = parse_amz_date(other_date).unwrap();
+            for v in &variants {
+                if let Some(known) = cached.known_credential(v, &date) {
+                    assert_eq!(Ok(known), parse_credential(v, &date), "{v}");
+                    assert_eq!(*v, good.replace("20200131", &other_date[..8]), "{v}");
+                }
+            }
+        }
     }
 
     #[test]
