@@ -146,6 +146,8 @@ pub(crate) struct CachedKey {
     scope_tail: String,
     /// `X-Amz-Credential` after its date: `%2F{region}%2F{service}%2Faws4_request`.
     credential_tail: String,
+    /// The head of the URL that filled the cache, if the URL parser's fast path read it.
+    head: Option<KnownHead>,
     /// The access key id of the URL that filled the cache (a lookup may know one
     /// credentials under several ids), shared with the [`Verified`] results.
     access_key_id: Arc<str>,
@@ -236,6 +238,7 @@ impl<L: CredentialsLookup> Verifier<L> {
             url,
             &mut storage,
             token_hint(cached.as_ref()),
+            cached.as_ref().and_then(|key| key.head.as_ref()),
         );
         // Borrowed, not moved out of the result: the request is large.
         let (request, host) = parsed.as_ref().map_err(Clone::clone)?;
@@ -301,13 +304,8 @@ impl<L: CredentialsLookup> Verifier<L> {
         let headers = headers.canonical(auth.signed_headers)?;
         let credentials = self.credentials(auth.access_key_id)?;
         let sign_token = signs_token(self.session_token, auth.scope.service());
-        let (key, mut mac, (url_token, token_check)) = self.keyed_mac(
-            cached,
-            &credentials,
-            &auth.date,
-            auth.scope,
-            auth.access_key_id,
-            |expected| {
+        let (key, mut mac, (url_token, token_check)) =
+            self.keyed_mac(cached, &credentials, &auth, request.head, |expected| {
                 let url_token = request.canonical_token();
                 let check = match (request.token_is_hint, expected) {
                     // The scan found the token to be exactly this text (the same cached
@@ -316,8 +314,7 @@ impl<L: CredentialsLookup> Verifier<L> {
                     _ => check_token(url_token, expected),
                 };
                 (url_token, check)
-            },
-        )?;
+            })?;
 
         let mut hasher = Sha256::new();
         let signed_token = url_token.filter(|_| sign_token);
@@ -411,7 +408,8 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// cached).
     ///
     /// `cached` is a snapshot of the cache taken earlier ([`Verifier::cached_key`]); the
-    /// cache entry used is returned too. `access_key_id` is the one the request names.
+    /// cache entry used is returned too. `auth` holds the request's date, scope and access key
+    /// id; `head` its URL's head, kept with a new entry.
     ///
     /// # Errors
     ///
@@ -420,11 +418,11 @@ impl<L: CredentialsLookup> Verifier<L> {
         &self,
         cached: Option<&Arc<CachedKey>>,
         credentials: &Credentials,
-        date: &AmzDate,
-        scope: ScopeNames<'_>,
-        access_key_id: &str,
+        auth: &AuthParams<'_>,
+        head: Option<(&str, HeadParts)>,
         with_token: impl FnOnce(Option<&str>) -> R,
     ) -> Result<(Arc<CachedKey>, HmacSha256, R), Error> {
+        let (date, scope, access_key_id) = (&auth.date, auth.scope, auth.access_key_id);
         let mut day = [0u8; 8];
         day.copy_from_slice(date.date_bytes().get(..8).unwrap_or(&[0; 8]));
         if let Some(cached) = cached.filter(|c| {
@@ -456,6 +454,10 @@ impl<L: CredentialsLookup> Verifier<L> {
             scope: Arc::new(scope),
             scope_tail,
             credential_tail,
+            head: head.map(|(head, parts)| KnownHead {
+                head: head.to_owned(),
+                parts,
+            }),
             access_key_id: Arc::from(access_key_id),
             mac: mac.clone(),
             encoded_token,
@@ -714,6 +716,52 @@ pub(crate) struct QueryRequest<'a> {
     path_is_canonical: bool,
     /// The token hint, when the query's session token is exactly it.
     token_is_hint: Option<&'a str>,
+    /// The URL's head (before `?`) and what the URL parser's fast path found in it, when
+    /// it was read that way (see [`KnownHead`]).
+    head: Option<(&'a str, HeadParts)>,
+}
+
+/// Where the URL parser's fast path found the host and path in a URL's head (the part
+/// before `?`), as offsets into it, and whether the path is its own canonical URI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HeadParts {
+    host: (usize, usize),
+    path: (usize, usize),
+    path_is_canonical: bool,
+}
+
+impl HeadParts {
+    /// The parts of `target`, parsed from `head`, if they are slices of it (the fast path
+    /// borrows them; the full parser's are in its own storage).
+    fn of(head: &str, target: &Target<'_>) -> Option<Self> {
+        let range = |part: &str| {
+            let start = part.as_ptr().addr().checked_sub(head.as_ptr().addr())?;
+            let end = start.checked_add(part.len())?;
+            (end <= head.len()).then_some((start, end))
+        };
+        Some(Self {
+            host: range(target.host)?,
+            path: range(target.path)?,
+            path_is_canonical: target.path_is_canonical,
+        })
+    }
+
+    /// The host and path in `head` (the same text these parts were found in).
+    fn apply<'h>(&self, head: &'h str) -> Option<(&'h str, &'h str)> {
+        Some((
+            head.get(self.host.0..self.host.1)?,
+            head.get(self.path.0..self.path.1)?,
+        ))
+    }
+}
+
+/// A URL head and its parts, kept with the cached key: the URL parser's result is a function
+/// of the head's text alone, so a URL with exactly this head has these parts, without
+/// parsing it again. (It is the head of the URL that filled the cache; a server checking
+/// URLs for one endpoint sees it again and again.)
+pub(crate) struct KnownHead {
+    head: String,
+    parts: HeadParts,
 }
 
 /// [`QueryRequest::parse`]'s pass over the query, which looks only at the bytes that are not
@@ -748,6 +796,7 @@ impl<'a> QueryScan<'a> {
                 auth: [None; 7],
                 path_is_canonical: false,
                 token_is_hint: None,
+                head: None,
             },
             item_start: 0,
             eq: None,
@@ -971,7 +1020,7 @@ impl<'a> QueryRequest<'a> {
         url: &'a str,
         storage: &'a mut UrlStorage,
     ) -> Result<(Self, &'a str), Error> {
-        Self::from_url_with_hint(method, url, storage, None)
+        Self::from_url_with_hint(method, url, storage, None, None)
     }
 
     /// [`QueryRequest::from_url`] with a token hint (see [`QueryRequest::parse_with_hint`]).
@@ -980,6 +1029,7 @@ impl<'a> QueryRequest<'a> {
         url: &'a str,
         storage: &'a mut UrlStorage,
         token_hint: Option<&'a str>,
+        known_head: Option<&KnownHead>,
     ) -> Result<(Self, &'a str), Error> {
         let mut first = None;
         visit_special(
@@ -1003,9 +1053,17 @@ impl<'a> QueryRequest<'a> {
             && let Ok(mut request) = Self::parse_with_hint(method, "", query, token_hint)
             && request.plain
         {
+            if let Some(known) = known_head.filter(|known| known.head == head)
+                && let Some((host, path)) = known.parts.apply(head)
+            {
+                request.path = path;
+                request.path_is_canonical = known.parts.path_is_canonical;
+                return Ok((request, host));
+            }
             let target = Target::parse_with(head, storage)?;
             request.path = target.path;
             request.path_is_canonical = target.path_is_canonical;
+            request.head = HeadParts::of(head, &target).map(|parts| (head, parts));
             return Ok((request, target.host));
         }
         let target = Target::parse_with(url, storage)?;
@@ -2018,6 +2076,36 @@ mod tests {
                     assert_eq!(Ok(known), parse_credential(v, &date), "{v}");
                     assert_eq!(*v, good.replace("20200131", &other_date[..8]), "{v}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn known_heads_give_what_the_parser_gives() {
+        for (head, fast) in [
+            (
+                "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev",
+                true,
+            ),
+            ("wss://h.example:8443/a/b%3D/@c", true),
+            ("ws://h.example/", true),
+            ("wss://h.example/d%20v", true),
+            ("wss://H.EXAMPLE/dev", false),
+            ("wss://h.example:443/a/../b", false),
+            ("wss://user@h.example/x y", false),
+        ] {
+            let mut storage = None;
+            let target = Target::parse_with(head, &mut storage).unwrap();
+            let parts = HeadParts::of(head, &target);
+            // Only the fast path's results, which are slices of the head, are kept.
+            assert_eq!(parts.is_some(), fast, "{head}");
+            if let Some(parts) = parts {
+                assert_eq!(
+                    parts.apply(head),
+                    Some((target.host, target.path)),
+                    "{head}"
+                );
+                assert_eq!(parts.path_is_canonical, target.path_is_canonical, "{head}");
             }
         }
     }

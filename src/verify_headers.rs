@@ -117,9 +117,8 @@ impl<L: CredentialsLookup> Verifier<L> {
         let (key, mut mac, ()) = self.keyed_mac(
             self.cached_key().as_ref(),
             &credentials,
-            &auth.date,
-            auth.scope,
-            auth.access_key_id,
+            &auth,
+            None,
             |_| (),
         )?;
         StringToSign::new(
