@@ -67,6 +67,13 @@ impl AmzDate {
         })
     }
 
+    /// The time whose `YYYYMMDD'T'HHMMSS'Z'` text is `bytes` and whose Unix time is `unix`:
+    /// the caller (the verifier's parser) has checked that they agree and that the year is
+    /// from 1970 to 9999.
+    pub(crate) const fn from_checked_parts(bytes: [u8; 16], unix: i64) -> Self {
+        Self { bytes, unix }
+    }
+
     /// `X-Amz-Date`: `YYYYMMDD'T'HHMMSS'Z'`, for example `20200131T100233Z`.
     #[must_use]
     pub fn date_time(&self) -> &str {

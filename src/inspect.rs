@@ -58,7 +58,8 @@ pub fn inspect(url: &str) -> Result<Inspection, Error> {
     let (request, host) = QueryRequest::from_url("GET", url, &mut storage)?;
     let auth = request.auth()?;
     let headers = Headers::Host(host).canonical(auth.signed_headers)?;
-    let sign_token = signs_token(SessionTokenMode::ServiceDefault, &auth.scope);
+    let sign_token = signs_token(SessionTokenMode::ServiceDefault, auth.scope.service());
+    let scope = auth.scope.to_scope()?;
 
     let token = request.canonical_token();
     let signed_token = token.filter(|_| sign_token);
@@ -68,7 +69,7 @@ pub fn inspect(url: &str) -> Result<Inspection, Error> {
     let mut hasher = Sha256::new();
     request.write_canonical(&mut hasher, signed_token, &headers);
     let hash: [u8; 32] = hasher.finalize().into();
-    let credential_scope = CredentialScope::new(&auth.date, &auth.scope);
+    let credential_scope = CredentialScope::new(&auth.date, &scope);
     let string_to_sign = StringToSign::new(&auth.date, credential_scope, &hash).to_string();
 
     Ok(Inspection {
@@ -82,7 +83,7 @@ pub fn inspect(url: &str) -> Result<Inspection, Error> {
             Some(_) if sign_token => "present, signed (shown as <redacted>)",
             Some(_) => "present, appended after signing (not in the canonical request)",
         },
-        scope: auth.scope,
+        scope,
         canonical_request,
         string_to_sign,
     })

@@ -106,7 +106,7 @@ impl Scope {
     }
 }
 
-fn is_scope_name(s: &str) -> bool {
+pub(crate) fn is_scope_name(s: &str) -> bool {
     (1..=64).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')

@@ -10,11 +10,11 @@ use core::time::Duration;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use hmac::Mac as _;
 use sha2::{Digest as _, Sha256};
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use time::OffsetDateTime;
 
 use crate::amz_date::AmzDate;
 use crate::canonical::{
@@ -27,10 +27,11 @@ use crate::error::Error;
 use crate::inline_vec::InlineVec;
 use crate::presign::SessionTokenMode;
 use crate::scan::visit_special;
-use crate::scope::{CredentialScope, Scope};
+use crate::scope::{Scope, is_scope_name};
 use crate::service::Rules;
 use crate::signing_key::{HmacSha256, SigningKey};
-use crate::string_to_sign::{ALGORITHM, StringToSign};
+use crate::sink::Hex64;
+use crate::string_to_sign::{ALGORITHM, ScopeTail, write_head, write_rest};
 use crate::target::{Target, UrlStorage};
 
 /// The clock skew a [`Verifier`] allows by default: 5 minutes, as AWS services do.
@@ -133,14 +134,23 @@ pub struct Verifier<L> {
     region: Option<String>,
     service: Option<String>,
     session_token: SessionTokenMode,
-    key: Mutex<Option<CachedKey>>,
+    key: Mutex<Option<Arc<CachedKey>>>,
 }
 
 /// The HMAC state keyed with the signing key of one set of credentials, date and scope.
-struct CachedKey {
+pub(crate) struct CachedKey {
     credentials: Credentials,
     date: [u8; 8],
-    scope: Scope,
+    pub(crate) scope: Arc<Scope>,
+    /// The string to sign's scope after its date ([`ScopeTail::Cached`]).
+    scope_tail: String,
+    /// `X-Amz-Credential` after its date: `%2F{region}%2F{service}%2Faws4_request`.
+    credential_tail: String,
+    /// The head of the URL that filled the cache, if the URL parser's fast path read it.
+    head: Option<KnownHead>,
+    /// The access key id of the URL that filled the cache (a lookup may know one
+    /// credentials under several ids), shared with the [`Verified`] results.
+    access_key_id: Arc<str>,
     mac: HmacSha256,
     /// The session token, encoded as a URL carries it after re-encoding.
     encoded_token: Option<String>,
@@ -222,8 +232,17 @@ impl<L: CredentialsLookup> Verifier<L> {
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
         let mut storage: UrlStorage = None;
-        let (request, host) = QueryRequest::from_url(method, url, &mut storage)?;
-        self.verify(&request, &Headers::Host(host), now)
+        let cached = self.cached_key();
+        let parsed = QueryRequest::from_url_with_hint(
+            method,
+            url,
+            &mut storage,
+            token_hint(cached.as_ref()),
+            cached.as_ref().and_then(|key| key.head.as_ref()),
+        );
+        // Borrowed, not moved out of the result: the request is large.
+        let (request, host) = parsed.as_ref().map_err(Clone::clone)?;
+        self.verify(request, &Headers::Host(host), now, cached.as_ref())
     }
 
     /// Verifies a request as a server receives it: its method, its request target (the path
@@ -253,8 +272,23 @@ impl<L: CredentialsLookup> Verifier<L> {
         headers: &[(&str, &str)],
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
-        let request = QueryRequest::parse_target(method, request_target)?;
-        self.verify(&request, &Headers::List(headers), now)
+        let cached = self.cached_key();
+        let request = QueryRequest::parse_target_with_hint(
+            method,
+            request_target,
+            token_hint(cached.as_ref()),
+        )?;
+        self.verify(&request, &Headers::List(headers), now, cached.as_ref())
+    }
+
+    /// The cached signing key, if any (a snapshot: the lock is not held).
+    pub(crate) fn cached_key(&self) -> Option<Arc<CachedKey>> {
+        // A poisoned lock only means another thread panicked while holding it; the cache is
+        // always in a consistent state, so keep using it.
+        self.key
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn verify(
@@ -262,38 +296,51 @@ impl<L: CredentialsLookup> Verifier<L> {
         request: &QueryRequest<'_>,
         headers: &Headers<'_>,
         now: OffsetDateTime,
+        cached: Option<&Arc<CachedKey>>,
     ) -> Result<Verified, Error> {
-        let auth = request.auth()?;
-        self.check_scope(&auth.scope)?;
+        let auth = request.auth_with_hint(cached.map(|key| &**key))?;
+        self.check_scope(auth.scope)?;
         self.check_time(&auth, now)?;
         let headers = headers.canonical(auth.signed_headers)?;
         let credentials = self.credentials(auth.access_key_id)?;
-        let sign_token = signs_token(self.session_token, &auth.scope);
-        let (mut mac, (url_token, token_check)) =
-            self.keyed_mac(&credentials, &auth.date, &auth.scope, |expected| {
+        let sign_token = signs_token(self.session_token, auth.scope.service());
+        let (key, mut mac, (url_token, token_check)) =
+            self.keyed_mac(cached, &credentials, &auth, request.head, |expected| {
                 let url_token = request.canonical_token();
-                let check = check_token(url_token, expected);
+                let check = match (request.token_is_hint, expected) {
+                    // The scan found the token to be exactly this text (the same cached
+                    // string): equal, as `check_token` would find.
+                    (Some(hint), Some(expected)) if core::ptr::eq(hint, expected) => Ok(()),
+                    _ => check_token(url_token, expected),
+                };
                 (url_token, check)
-            });
+            })?;
 
         let mut hasher = Sha256::new();
         let signed_token = url_token.filter(|_| sign_token);
         request.write_canonical(&mut hasher, signed_token, &headers);
         let hash: [u8; 32] = hasher.finalize().into();
-        StringToSign::new(
+        // The string to sign, as `StringToSign::write` writes it, with the cached scope text.
+        write_head(&mut mac, &auth.date);
+        write_rest(
+            &mut mac,
             &auth.date,
-            CredentialScope::new(&auth.date, &auth.scope),
-            &hash,
-        )
-        .write(&mut mac);
-        mac.verify_slice(&auth.signature)
-            .map_err(|_| Error::SignatureMismatch)?;
+            ScopeTail::Cached(&key.scope_tail),
+            Hex64::new(&hash).as_bytes(),
+        );
+        if !signature_matches(mac, auth.signature) {
+            return Err(Error::SignatureMismatch);
+        }
 
         // Only once the signature is known to be good: the token's own error.
         token_check?;
         Ok(Verified {
-            access_key_id: auth.access_key_id.to_owned(),
-            scope: auth.scope,
+            access_key_id: if *key.access_key_id == *auth.access_key_id {
+                Arc::clone(&key.access_key_id)
+            } else {
+                Arc::from(auth.access_key_id)
+            },
+            scope: Arc::clone(&key.scope),
             signed_at: auth.date,
             expires: auth.expires.map(|s| Duration::from_secs(u64::from(s))),
             session_token: match url_token {
@@ -314,7 +361,7 @@ impl<L: CredentialsLookup> Verifier<L> {
     }
 
     /// Checks the scope against the expected region and service.
-    pub(crate) fn check_scope(&self, scope: &Scope) -> Result<(), Error> {
+    pub(crate) fn check_scope(&self, scope: ScopeNames<'_>) -> Result<(), Error> {
         if let Some(expected) = self.region.as_deref().filter(|r| *r != scope.region()) {
             return Err(Error::WrongRegion {
                 region: scope.region().to_owned(),
@@ -359,27 +406,35 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// The HMAC state for the signing key, from the cache or derived (and cached), and what
     /// `with_token` returns for the credentials' session token in canonical encoding (also
     /// cached).
+    ///
+    /// `cached` is a snapshot of the cache taken earlier ([`Verifier::cached_key`]); the
+    /// cache entry used is returned too. `auth` holds the request's date, scope and access key
+    /// id; `head` its URL's head, kept with a new entry.
+    ///
+    /// # Errors
+    ///
+    /// None in practice: `scope` holds valid names (a [`Scope`] is built from them).
     pub(crate) fn keyed_mac<R>(
         &self,
+        cached: Option<&Arc<CachedKey>>,
         credentials: &Credentials,
-        date: &AmzDate,
-        scope: &Scope,
+        auth: &AuthParams<'_>,
+        head: Option<(&str, HeadParts)>,
         with_token: impl FnOnce(Option<&str>) -> R,
-    ) -> (HmacSha256, R) {
+    ) -> Result<(Arc<CachedKey>, HmacSha256, R), Error> {
+        let (date, scope, access_key_id) = (&auth.date, auth.scope, auth.access_key_id);
         let mut day = [0u8; 8];
-        day.copy_from_slice(date.date().as_bytes().get(..8).unwrap_or(&[0; 8]));
-        // A poisoned lock only means another thread panicked while holding it; the cache is
-        // always in a consistent state, so keep using it.
-        let mut cache = self.key.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(cached) = cache
-            .as_ref()
-            .filter(|c| c.date == day && c.scope == *scope && c.credentials == *credentials)
-        {
-            return (
-                cached.mac.clone(),
-                with_token(cached.encoded_token.as_deref()),
-            );
+        day.copy_from_slice(date.date_bytes().get(..8).unwrap_or(&[0; 8]));
+        if let Some(cached) = cached.filter(|c| {
+            c.date == day
+                && c.scope.region() == scope.region
+                && c.scope.service() == scope.service
+                && c.credentials == *credentials
+        }) {
+            let result = with_token(cached.encoded_token.as_deref());
+            return Ok((Arc::clone(cached), cached.mac.clone(), result));
         }
+        let scope = scope.to_scope()?;
         let mac = SigningKey::derive(
             credentials.secret_access_key(),
             date.date(),
@@ -389,14 +444,26 @@ impl<L: CredentialsLookup> Verifier<L> {
         .mac();
         let encoded_token = credentials.session_token().map(uri_encode);
         let result = with_token(encoded_token.as_deref());
-        *cache = Some(CachedKey {
+        let mut scope_tail = String::new();
+        ScopeTail::Of(&scope).write(&mut scope_tail);
+        let mut credential_tail = String::new();
+        scope.write_after_date(&mut credential_tail, "%2F");
+        let fresh = Arc::new(CachedKey {
             credentials: credentials.clone(),
             date: day,
-            scope: scope.clone(),
+            scope: Arc::new(scope),
+            scope_tail,
+            credential_tail,
+            head: head.map(|(head, parts)| KnownHead {
+                head: head.to_owned(),
+                parts,
+            }),
+            access_key_id: Arc::from(access_key_id),
             mac: mac.clone(),
             encoded_token,
         });
-        (mac, result)
+        *self.key.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&fresh));
+        Ok((fresh, mac, result))
     }
 }
 
@@ -412,20 +479,54 @@ impl<L> fmt::Debug for Verifier<L> {
     }
 }
 
-pub(crate) fn signs_token(mode: SessionTokenMode, scope: &Scope) -> bool {
+impl CachedKey {
+    /// `credential` (`X-Amz-Credential` as the URL has it) if it is exactly
+    /// `{access key id}%2F{date}%2F{region}%2F{service}%2Faws4_request` for this key's
+    /// access key id and scope and `date`: then what [`parse_credential`] returns for it
+    /// (the id and names were checked when the key was cached, and have no `%`).
+    fn known_credential<'a>(
+        &self,
+        credential: &'a str,
+        date: &AmzDate,
+    ) -> Option<(&'a str, ScopeNames<'a>)> {
+        let id_len = self.access_key_id.len();
+        let (access_key_id, rest) = credential.split_at_checked(id_len)?;
+        let rest = rest.strip_prefix("%2F")?;
+        let (day, tail) = rest.split_at_checked(8)?;
+        if access_key_id != &*self.access_key_id
+            || day.as_bytes() != date.date_bytes()
+            || tail != self.credential_tail
+        {
+            return None;
+        }
+        let region_len = self.scope.region().len();
+        let region = tail.get(3..3 + region_len)?;
+        let service = tail.get(6 + region_len..6 + region_len + self.scope.service().len())?;
+        Some((access_key_id, ScopeNames { region, service }))
+    }
+}
+
+/// The cached session token in canonical encoding: a hint for the query scan, which can take
+/// a URL's token that is exactly this text as canonical without looking at its bytes.
+fn token_hint(cached: Option<&Arc<CachedKey>>) -> Option<&str> {
+    cached?.encoded_token.as_deref()
+}
+
+pub(crate) fn signs_token(mode: SessionTokenMode, service: &str) -> bool {
     match mode {
         SessionTokenMode::Signed => true,
         SessionTokenMode::Unsigned => false,
         // `SessionTokenMode` is non-exhaustive only for other crates.
-        SessionTokenMode::ServiceDefault => Rules::of(scope.service()).sign_token,
+        SessionTokenMode::ServiceDefault => Rules::of(service).sign_token,
     }
 }
 
 /// What a [`Verifier`] checked: who signed the URL, for which scope, when, and for how long.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verified {
-    pub(crate) access_key_id: String,
-    pub(crate) scope: Scope,
+    // Shared with the verifier's cache: a verification allocates nothing for them.
+    pub(crate) access_key_id: Arc<str>,
+    pub(crate) scope: Arc<Scope>,
     pub(crate) signed_at: AmzDate,
     pub(crate) expires: Option<Duration>,
     pub(crate) session_token: TokenUse,
@@ -504,6 +605,7 @@ pub(crate) enum Auth {
 }
 
 impl Auth {
+    #[cfg(test)]
     const ALL: [Self; 7] = [
         Self::Algorithm,
         Self::Credential,
@@ -539,12 +641,17 @@ impl Auth {
     fn find(key: &str) -> Option<Self> {
         // Most keys are told apart by their length and first bytes, without comparing all
         // seven names.
-        if key.len() < "X-Amz-Date".len() || !key.starts_with("X-Amz-") {
-            return None;
+        // Compared with a literal of the length matched, which the compiler does inline.
+        match key.len() {
+            10 if key == "X-Amz-Date" => Some(Self::Date),
+            13 if key == "X-Amz-Expires" => Some(Self::Expires),
+            15 if key == "X-Amz-Algorithm" => Some(Self::Algorithm),
+            15 if key == "X-Amz-Signature" => Some(Self::Signature),
+            16 if key == "X-Amz-Credential" => Some(Self::Credential),
+            19 if key == "X-Amz-SignedHeaders" => Some(Self::SignedHeaders),
+            20 if key == "X-Amz-Security-Token" => Some(Self::SecurityToken),
+            _ => None,
         }
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name().len() == key.len() && a.name() == key)
     }
 }
 
@@ -604,17 +711,65 @@ pub(crate) struct QueryRequest<'a> {
     pairs: Pairs,
     /// The authentication parameters, by [`Auth::index`].
     auth: [Option<Pair>; 7],
+    /// Whether `path` is its own canonical URI (known when the URL parser's fast path read
+    /// it; `false` when not known).
+    path_is_canonical: bool,
+    /// The token hint, when the query's session token is exactly it.
+    token_is_hint: Option<&'a str>,
+    /// The URL's head (before `?`) and what the URL parser's fast path found in it, when
+    /// it was read that way (see [`KnownHead`]).
+    head: Option<(&'a str, HeadParts)>,
+}
+
+/// Where the URL parser's fast path found the host and path in a URL's head (the part
+/// before `?`), as offsets into it, and whether the path is its own canonical URI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HeadParts {
+    host: (usize, usize),
+    path: (usize, usize),
+    path_is_canonical: bool,
+}
+
+impl HeadParts {
+    /// The parts of `target`, parsed from `head`, if they are slices of it (the fast path
+    /// borrows them; the full parser's are in its own storage).
+    fn of(head: &str, target: &Target<'_>) -> Option<Self> {
+        let range = |part: &str| {
+            let start = part.as_ptr().addr().checked_sub(head.as_ptr().addr())?;
+            let end = start.checked_add(part.len())?;
+            (end <= head.len()).then_some((start, end))
+        };
+        Some(Self {
+            host: range(target.host)?,
+            path: range(target.path)?,
+            path_is_canonical: target.path_is_canonical,
+        })
+    }
+
+    /// The host and path in `head` (the same text these parts were found in).
+    fn apply<'h>(&self, head: &'h str) -> Option<(&'h str, &'h str)> {
+        Some((
+            head.get(self.host.0..self.host.1)?,
+            head.get(self.path.0..self.path.1)?,
+        ))
+    }
+}
+
+/// A URL head and its parts, kept with the cached key: the URL parser's result is a function
+/// of the head's text alone, so a URL with exactly this head has these parts, without
+/// parsing it again. (It is the head of the URL that filled the cache; a server checking
+/// URLs for one endpoint sees it again and again.)
+pub(crate) struct KnownHead {
+    head: String,
+    parts: HeadParts,
 }
 
 /// [`QueryRequest::parse`]'s pass over the query, which looks only at the bytes that are not
 /// unreserved (`%`, `&`, `=` and any other), and splits the query as `split_query` does:
 /// items at `&` (empty ones skipped), key and value at an item's first `=`.
 struct QueryScan<'a> {
-    query: &'a str,
-    buf: String,
-    plain: bool,
-    pairs: Pairs,
-    auth: [Option<Pair>; 7],
+    /// The request being read (built in place: it is large, and moving it is a copy).
+    out: QueryRequest<'a>,
     item_start: usize,
     /// The current item's first `=`.
     eq: Option<usize>,
@@ -622,28 +777,41 @@ struct QueryScan<'a> {
     key_canonical: bool,
     value_canonical: bool,
     error: Option<Error>,
+    /// A session token known to be canonical (see [`QueryRequest::parse_with_hint`]).
+    token_hint: Option<&'a str>,
+    /// Where the scan goes on after a value it skipped (a token equal to `token_hint`).
+    resume: Option<usize>,
 }
 
 impl<'a> QueryScan<'a> {
-    fn new(query: &'a str) -> Self {
+    fn new(method: &'a str, path: &'a str, query: &'a str, token_hint: Option<&'a str>) -> Self {
         Self {
-            query,
-            buf: String::new(),
-            plain: true,
-            pairs: Pairs::new(),
-            auth: [None; 7],
+            out: QueryRequest {
+                method,
+                path,
+                query,
+                buf: String::new(),
+                plain: true,
+                pairs: Pairs::new(),
+                auth: [None; 7],
+                path_is_canonical: false,
+                token_is_hint: None,
+                head: None,
+            },
             item_start: 0,
             eq: None,
             key_canonical: true,
             value_canonical: true,
             error: None,
+            token_hint,
+            resume: None,
         }
     }
 
     /// Looks at the byte at `i`, which is not unreserved; `false` to stop at an error.
     #[inline]
     fn visit(&mut self, i: usize) -> bool {
-        let bytes = self.query.as_bytes();
+        let bytes = self.out.query.as_bytes();
         let canonical = match bytes.get(i) {
             Some(b'&') => {
                 let ok = self.end_item(i);
@@ -655,7 +823,7 @@ impl<'a> QueryScan<'a> {
             }
             Some(b'=') if self.eq.is_none() => {
                 self.eq = Some(i);
-                return true;
+                return !self.skips_token(i);
             }
             // An escape stays as it is if it has uppercase hex digits and is needed.
             Some(b'%') => match (
@@ -667,7 +835,7 @@ impl<'a> QueryScan<'a> {
             },
             Some(b'=') => false,
             _ => {
-                self.plain = false;
+                self.out.plain = false;
                 false
             }
         };
@@ -679,17 +847,43 @@ impl<'a> QueryScan<'a> {
         true
     }
 
+    /// Whether the item is `X-Amz-Security-Token` and its value, from `start`, is exactly the
+    /// token hint, up to a `&` or the end of the query: then the value is canonical (the hint
+    /// is: only unreserved bytes and needed escapes, no `&`, `=` or `#`), and a scan of it
+    /// would change nothing but find its end. `eq` is the item's first `=`. Sets where the
+    /// scan resumes: at the value's end.
+    ///
+    /// The value is compared in constant time: the hint is the cached credentials' token.
+    fn skips_token(&mut self, eq: usize) -> bool {
+        let Some(hint) = self.token_hint else {
+            return false;
+        };
+        let bytes = self.out.query.as_bytes();
+        let start = eq + 1;
+        let end = start + hint.len();
+        let skip = bytes.get(self.item_start..eq) == Some(SECURITY_TOKEN.as_bytes())
+            && matches!(bytes.get(end), None | Some(b'&'))
+            && bytes
+                .get(start..end)
+                .is_some_and(|value| constant_time_eq(value, hint.as_bytes()));
+        if skip {
+            self.resume = Some(end);
+            self.out.token_is_hint = Some(hint);
+        }
+        skip
+    }
+
     /// A component, borrowed if it is canonical already, re-encoded into `buf` otherwise.
     fn span(&mut self, start: usize, end: usize, canonical: bool) -> Span {
         if canonical {
             Span::query(start, end)
         } else {
-            let at = self.buf.len();
+            let at = self.out.buf.len();
             reencode_query_component(
-                &mut self.buf,
-                self.query.get(start..end).unwrap_or_default(),
+                &mut self.out.buf,
+                self.out.query.get(start..end).unwrap_or_default(),
             );
-            Span::Buf(offset(at), offset(self.buf.len()))
+            Span::Buf(offset(at), offset(self.out.buf.len()))
         }
     }
 
@@ -706,8 +900,8 @@ impl<'a> QueryScan<'a> {
             None => Span::query(end, end),
         };
         let pair = Pair { key, value };
-        match Auth::find(resolve(self.query, &self.buf, key)) {
-            Some(kind) => match self.auth.get_mut(kind.index()) {
+        match Auth::find(resolve(self.out.query, &self.out.buf, key)) {
+            Some(kind) => match self.out.auth.get_mut(kind.index()) {
                 Some(Some(_)) => {
                     self.error = Some(Error::RepeatedParameter { name: kind.name() });
                     return false;
@@ -715,7 +909,7 @@ impl<'a> QueryScan<'a> {
                 Some(slot) => *slot = Some(pair),
                 None => {}
             },
-            None => self.pairs.push(pair),
+            None => self.out.pairs.push(pair),
         }
         true
     }
@@ -724,6 +918,15 @@ impl<'a> QueryScan<'a> {
 impl<'a> QueryRequest<'a> {
     /// Parses a request target in origin form (`/path?query`), as a server receives it.
     pub(crate) fn parse_target(method: &'a str, request_target: &'a str) -> Result<Self, Error> {
+        Self::parse_target_with_hint(method, request_target, None)
+    }
+
+    /// [`QueryRequest::parse_target`] with a token hint (see [`QueryRequest::parse_with_hint`]).
+    pub(crate) fn parse_target_with_hint(
+        method: &'a str,
+        request_target: &'a str,
+        token_hint: Option<&'a str>,
+    ) -> Result<Self, Error> {
         if !request_target.starts_with('/') {
             return Err(Error::InvalidUrl {
                 reason: "the request target must start with '/' (origin form)".to_owned(),
@@ -732,12 +935,25 @@ impl<'a> QueryRequest<'a> {
         let (path, query) = request_target
             .split_once('?')
             .unwrap_or((request_target, ""));
-        Self::parse(method, path, query)
+        Self::parse_with_hint(method, path, query, token_hint)
     }
 
     /// Splits and re-encodes `query`, finding the authentication parameters.
+    #[cfg(test)]
     pub(crate) fn parse(method: &'a str, path: &'a str, query: &'a str) -> Result<Self, Error> {
-        if !is_token(method) {
+        Self::parse_with_hint(method, path, query, None)
+    }
+
+    /// [`QueryRequest::parse`], told that the session token `token_hint` (the expected one, in
+    /// canonical encoding) is canonical: a token value that is exactly that text is not
+    /// scanned byte by byte. The result is the same as without the hint.
+    pub(crate) fn parse_with_hint(
+        method: &'a str,
+        path: &'a str,
+        query: &'a str,
+        token_hint: Option<&'a str>,
+    ) -> Result<Self, Error> {
+        if method != "GET" && !is_token(method) {
             return Err(Error::InvalidMethod {
                 method: method.chars().take(64).collect(),
             });
@@ -747,25 +963,32 @@ impl<'a> QueryRequest<'a> {
                 reason: "the query is longer than 1 GiB".to_owned(),
             });
         }
-        let mut scan = QueryScan::new(query);
-        let done = visit_special(
-            query.as_bytes(),
-            |b| must_escape(b, Keep::Unreserved),
-            |i| scan.visit(i),
-        );
+        let mut scan = QueryScan::new(method, path, query, token_hint);
+        let mut from = 0;
+        let done = loop {
+            let rest = query.as_bytes().get(from..).unwrap_or_default();
+            if visit_special(
+                rest,
+                |b| must_escape(b, Keep::Unreserved),
+                |i| scan.visit(from + i),
+            ) {
+                break true;
+            }
+            match scan.resume.take() {
+                Some(at) => from = at,
+                None => break false,
+            }
+        };
         if !(done && scan.end_item(query.len())) {
             return Err(scan.error.unwrap_or(Error::InvalidUrl {
                 reason: "the query could not be read".to_owned(),
             }));
         }
-        let QueryScan {
-            buf,
-            plain,
-            mut pairs,
-            auth,
-            ..
-        } = scan;
-        let get = |span| resolve(query, &buf, span);
+        let mut request = scan.out;
+        let QueryRequest {
+            buf, pairs, plain, ..
+        } = &mut request;
+        let get = |span| resolve(query, buf, span);
         let sorted = pairs.as_slice().windows(2).all(|w| match w {
             [a, b] => (get(a.key), get(a.value)) <= (get(b.key), get(b.value)),
             _ => true,
@@ -777,15 +1000,8 @@ impl<'a> QueryRequest<'a> {
                     .then_with(|| get(a.value).cmp(get(b.value)))
             });
         }
-        Ok(Self {
-            method,
-            path,
-            query,
-            plain: plain && buf.is_empty(),
-            buf,
-            pairs,
-            auth,
-        })
+        *plain &= buf.is_empty();
+        Ok(request)
     }
 
     /// Whether the query has any `X-Amz-*` authentication parameter.
@@ -804,31 +1020,64 @@ impl<'a> QueryRequest<'a> {
         url: &'a str,
         storage: &'a mut UrlStorage,
     ) -> Result<(Self, &'a str), Error> {
-        let split = url
-            .bytes()
-            .position(|b| b == b'?' || b == b'#')
+        Self::from_url_with_hint(method, url, storage, None, None)
+    }
+
+    /// [`QueryRequest::from_url`] with a token hint (see [`QueryRequest::parse_with_hint`]).
+    pub(crate) fn from_url_with_hint(
+        method: &'a str,
+        url: &'a str,
+        storage: &'a mut UrlStorage,
+        token_hint: Option<&'a str>,
+        known_head: Option<&KnownHead>,
+    ) -> Result<(Self, &'a str), Error> {
+        let mut first = None;
+        visit_special(
+            url.as_bytes(),
+            |b| b == b'?' || b == b'#',
+            |i| {
+                first = Some(i);
+                false
+            },
+        );
+        let split = first
             .filter(|&at| url.as_bytes().get(at) == Some(&b'?'))
             .and_then(|at| Some((url.get(..at)?, url.get(at + 1..)?)));
         // The URL parser trims spaces and control characters at the ends of its input: at
         // the end of `head` they are inside the whole URL (`/ ?` has the path `/%20`), so
         // such a URL takes the full parse.
-        let quick = split.and_then(|(head, query)| {
-            if head.as_bytes().last().is_none_or(|&b| b <= b' ') {
-                return None;
+        // (Written as one condition so that the large request is not moved in and out of
+        // options on the way.)
+        if let Some((head, query)) = split
+            && head.as_bytes().last().is_some_and(|&b| b > b' ')
+            && let Ok(mut request) = Self::parse_with_hint(method, "", query, token_hint)
+            && request.plain
+        {
+            if let Some(known) = known_head.filter(|known| known.head == head)
+                && let Some((host, path)) = known.parts.apply(head)
+            {
+                request.path = path;
+                request.path_is_canonical = known.parts.path_is_canonical;
+                return Ok((request, host));
             }
-            let request = Self::parse(method, "", query).ok()?;
-            request.plain.then_some((head, request))
-        });
-        if let Some((head, mut request)) = quick {
             let target = Target::parse_with(head, storage)?;
             request.path = target.path;
+            request.path_is_canonical = target.path_is_canonical;
+            request.head = HeadParts::of(head, &target).map(|parts| (head, parts));
             return Ok((request, target.host));
         }
         let target = Target::parse_with(url, storage)?;
-        let request = Self::parse(method, target.path, target.query.unwrap_or_default())?;
+        let mut request = Self::parse_with_hint(
+            method,
+            target.path,
+            target.query.unwrap_or_default(),
+            token_hint,
+        )?;
+        request.path_is_canonical = target.path_is_canonical;
         Ok((request, target.host))
     }
 
+    #[inline]
     fn get(&self, span: Span) -> &str {
         resolve(self.query, &self.buf, span)
     }
@@ -839,6 +1088,7 @@ impl<'a> QueryRequest<'a> {
     }
 
     /// The re-encoded value of an authentication parameter.
+    #[inline]
     pub(crate) fn value(&self, auth: Auth) -> Option<&str> {
         let pair = self.auth.get(auth.index()).copied().flatten()?;
         Some(self.get(pair.value))
@@ -851,6 +1101,16 @@ impl<'a> QueryRequest<'a> {
 
     /// The checked authentication parameters.
     pub(crate) fn auth(&self) -> Result<AuthParams<'_>, Error> {
+        self.auth_with_hint(None)
+    }
+
+    /// [`QueryRequest::auth`], told the cached key: a credential that is exactly the one of
+    /// the cached key's access key id and scope (for the URL's date) is taken without being
+    /// split and checked again. The result is the same as without the hint.
+    pub(crate) fn auth_with_hint(
+        &self,
+        cached: Option<&CachedKey>,
+    ) -> Result<AuthParams<'_>, Error> {
         if self.required(Auth::Algorithm)? != ALGORITHM {
             return Err(Error::MalformedParameter {
                 name: Auth::Algorithm.name(),
@@ -860,11 +1120,15 @@ impl<'a> QueryRequest<'a> {
         let credential = self.required(Auth::Credential)?;
         let date = parse_amz_date(self.required(Auth::Date)?)?;
         let signed_headers = self.required(Auth::SignedHeaders)?;
-        let signature = parse_signature(self.required(Auth::Signature)?)?;
-        let (access_key_id, scope) = parse_credential(credential, &date)?;
+        let signature = check_signature(self.required(Auth::Signature)?)?;
+        let known = cached.and_then(|key| key.known_credential(credential, &date));
+        let (access_key_id, scope) = match known {
+            Some(parsed) => parsed,
+            None => parse_credential(credential, &date)?,
+        };
         let expires = self
             .value(Auth::Expires)
-            .map(|v| parse_expires(v, &scope))
+            .map(|v| parse_expires_for(v, scope.service))
             .transpose()?;
         Ok(AuthParams {
             access_key_id,
@@ -902,7 +1166,13 @@ impl<'a> QueryRequest<'a> {
                     && name.as_ref() == "host"
                     && payload_hash == EMPTY_PAYLOAD_SHA256 =>
             {
-                write_presigned_get(sink, self.path, false, host.as_ref(), write_query);
+                write_presigned_get(
+                    sink,
+                    self.path,
+                    self.path_is_canonical,
+                    host.as_ref(),
+                    write_query,
+                );
             }
             _ => write_canonical_request_with(
                 sink,
@@ -919,65 +1189,44 @@ impl<'a> QueryRequest<'a> {
     /// Writes the canonical query: the URL's own parameters merged with the signed
     /// authentication parameters (in canonical order already), joined by `&`, with `token`
     /// as the session token's value (left out if `None`). Parameters that follow each other
-    /// in the query too are written as one slice of it.
+    /// in the query too are written as one slice of it, with the `&` before them.
     fn write_canonical_query(&self, sink: &mut impl crate::sink::Sink, token: Option<&str>) {
-        let auth = SIGNED_AUTH.iter().filter_map(|&kind| {
-            let pair = self.auth.get(kind.index()).copied().flatten()?;
-            match kind {
-                Auth::SecurityToken => Some((pair, Some(token?))),
-                _ => Some((pair, None)),
-            }
-        });
-        let mut auth = auth.peekable();
-        let mut user = self.pairs.as_slice().iter().peekable();
-        // The pending run of the query, and whether anything was written before it.
-        let mut run: Option<(u32, u32)> = None;
-        let mut first = true;
-        let flush = |sink: &mut _, run: Option<(u32, u32)>, first: &mut bool| {
-            if let Some((start, end)) = run {
-                put_item(sink, self.get(Span::Query(start, end)), first);
-            }
+        let mut out = QueryWriter {
+            query: self.query,
+            sink,
+            first: true,
+            run: None,
         };
-        loop {
-            let next = match (user.peek(), auth.peek()) {
-                (Some(u), Some((a, _))) if self.get(u.key) < self.get(a.key) => {
-                    user.next().map(|p| (*p, None))
-                }
-                (_, Some(_)) => auth.next(),
-                (Some(_), None) => user.next().map(|p| (*p, None)),
-                (None, None) => break,
+        let user = self.pairs.as_slice();
+        let mut next_user = 0;
+        for kind in SIGNED_AUTH {
+            let Some(pair) = self.auth.get(kind.index()).copied().flatten() else {
+                continue;
             };
-            let Some((pair, replaced_value)) = next else {
-                break;
+            let replaced = match kind {
+                Auth::SecurityToken => match token {
+                    None => continue,
+                    // The token's own text: written as the query has it.
+                    Some(token) if core::ptr::eq(token, self.get(pair.value)) => None,
+                    Some(token) => Some(token),
+                },
+                _ => None,
             };
-            match (pair.key, pair.value, replaced_value) {
-                // Both in the query, the key right before the value: part of a run.
-                (Span::Query(key_start, key_end), Span::Query(value_start, value_end), None)
-                    if value_start == key_end + 1
-                        || (key_end == value_end && value_start == key_end) =>
-                {
-                    match &mut run {
-                        Some((_, end)) if key_start == *end + 1 => *end = value_end.max(key_end),
-                        _ => {
-                            let previous = run.replace((key_start, value_end.max(key_end)));
-                            flush(sink, previous, &mut first);
-                        }
-                    }
-                    // A bare key has an empty value: `key=`.
-                    if value_end == key_end {
-                        flush(sink, run.take(), &mut first);
-                        sink.put("=");
-                    }
-                }
-                (key, value, replaced) => {
-                    flush(sink, run.take(), &mut first);
-                    put_item(sink, self.get(key), &mut first);
-                    sink.put("=");
-                    sink.put(replaced.unwrap_or_else(|| self.get(value)));
-                }
+            // The key is exactly the parameter's name (see `Auth::find`).
+            let key = kind.name();
+            while let Some(&before) = user
+                .get(next_user)
+                .filter(|u| key_before(self.get(u.key), key))
+            {
+                out.pair(self, before, None);
+                next_user += 1;
             }
+            out.pair(self, pair, replaced);
         }
-        flush(sink, run, &mut first);
+        for &pair in user.get(next_user..).unwrap_or_default() {
+            out.pair(self, pair, None);
+        }
+        out.flush();
     }
 
     /// Every parameter, authentication ones included, in canonical order.
@@ -995,13 +1244,78 @@ impl<'a> QueryRequest<'a> {
     }
 }
 
-/// Writes `s`, after a `&` unless it is the first parameter.
-fn put_item(sink: &mut impl crate::sink::Sink, s: &str, first: &mut bool) {
-    if !*first {
-        sink.put("&");
+/// Writes canonical query parameters, gathering those that follow each other in the query
+/// (`key=value&key=value`, both borrowed) into one slice of it.
+struct QueryWriter<'q, 's, S> {
+    query: &'q str,
+    sink: &'s mut S,
+    /// Whether nothing was written yet.
+    first: bool,
+    /// The pending slice of the query.
+    run: Option<(u32, u32)>,
+}
+
+impl<S: crate::sink::Sink> QueryWriter<'_, '_, S> {
+    /// Writes a parameter, with `replaced` as its value if given.
+    fn pair(&mut self, request: &QueryRequest<'_>, pair: Pair, replaced: Option<&str>) {
+        match (pair.key, pair.value, replaced) {
+            (Span::Query(key_start, key_end), Span::Query(value_start, value_end), None)
+                if value_start == key_end + 1 =>
+            {
+                match &mut self.run {
+                    Some((_, end)) if key_start == *end + 1 => *end = value_end,
+                    _ => {
+                        self.flush();
+                        self.run = Some((key_start, value_end));
+                    }
+                }
+            }
+            (key, value, replaced) => {
+                self.flush();
+                self.separator();
+                self.sink.put(request.get(key));
+                self.sink.put("=");
+                self.sink
+                    .put(replaced.unwrap_or_else(|| request.get(value)));
+            }
+        }
     }
-    *first = false;
-    sink.put(s);
+
+    /// Writes the pending slice, with the `&` before it (from the query, when it is there).
+    fn flush(&mut self) {
+        let Some((start, end)) = self.run.take() else {
+            return;
+        };
+        let (start, end) = (start as usize, end as usize);
+        let with_amp = start
+            .checked_sub(1)
+            .filter(|&at| !self.first && self.query.as_bytes().get(at) == Some(&b'&'));
+        if let Some(at) = with_amp {
+            self.sink.put(self.query.get(at..end).unwrap_or_default());
+            return;
+        }
+        self.separator();
+        self.sink
+            .put(self.query.get(start..end).unwrap_or_default());
+    }
+
+    /// A `&` unless this is the first parameter.
+    fn separator(&mut self) {
+        if !self.first {
+            self.sink.put("&");
+        }
+        self.first = false;
+    }
+}
+
+/// Whether key `a` sorts before key `b`; most differ in the first byte (`X-Amz-…` and the
+/// URL's own keys).
+#[inline]
+fn key_before(a: &str, b: &str) -> bool {
+    match (a.as_bytes().first(), b.as_bytes().first()) {
+        (Some(x), Some(y)) if x != y => x < y,
+        _ => a < b,
+    }
 }
 
 /// Splits `value` at each `%` followed by `hex` (`"2F"` for `/`): an encoded `/`- or
@@ -1031,6 +1345,7 @@ fn split_escaped<'s>(value: &'s str, hex: &'static str) -> impl Iterator<Item = 
 }
 
 /// The text of `span`.
+#[inline]
 fn resolve<'s>(query: &'s str, buf: &'s str, span: Span) -> &'s str {
     match span {
         Span::Query(start, end) => query.get(start as usize..end as usize),
@@ -1052,12 +1367,13 @@ fn upper_hex(b: u8) -> Option<u8> {
 /// The authentication parameters, checked.
 pub(crate) struct AuthParams<'a> {
     pub(crate) access_key_id: &'a str,
-    pub(crate) scope: Scope,
+    pub(crate) scope: ScopeNames<'a>,
     pub(crate) date: AmzDate,
     pub(crate) expires: Option<u32>,
     /// As in the URL (encoded: `;` is `%3B`).
     pub(crate) signed_headers: &'a str,
-    pub(crate) signature: [u8; 32],
+    /// 64 lowercase hexadecimal digits (checked).
+    pub(crate) signature: &'a str,
 }
 
 /// The headers of the request being verified.
@@ -1075,7 +1391,23 @@ impl<'a> Headers<'a> {
         &self,
         signed_headers: &'a str,
     ) -> Result<CanonicalHeaders<'a, 'a>, Error> {
+        if signed_headers == "host" {
+            // What the general path finds for this list, the usual one, without splitting it.
+            return Ok(CanonicalHeaders::One([("host", self.value("host")?)]));
+        }
         self.canonical_names(split_escaped(signed_headers, "3B"), "X-Amz-SignedHeaders")
+    }
+
+    /// The value of the header `name`, or [`Error::MissingHeader`].
+    fn value(&self, name: &str) -> Result<Cow<'a, str>, Error> {
+        match self {
+            Self::Host(host) if name == "host" => Some(Cow::Borrowed(*host)),
+            Self::Host(_) => None,
+            Self::List(list) => joined_header(list, name),
+        }
+        .ok_or_else(|| Error::MissingHeader {
+            name: name.to_owned(),
+        })
     }
 
     /// [`Headers::canonical`] for the header names `names`, from the field `field`.
@@ -1111,16 +1443,7 @@ impl<'a> Headers<'a> {
                 reason: "the host header must be signed",
             });
         }
-        let value = |name: &'s str| {
-            match self {
-                Self::Host(host) if name == "host" => Some(Cow::Borrowed(*host)),
-                Self::Host(_) => None,
-                Self::List(list) => joined_header(list, name),
-            }
-            .ok_or_else(|| Error::MissingHeader {
-                name: name.to_owned(),
-            })
-        };
+        let value = |name: &'s str| self.value(name);
         let mut rest = names.clone().skip(1);
         if rest.next().is_none() {
             // Only `host`, as in every browser's presigned URL: nothing to allocate.
@@ -1179,35 +1502,87 @@ fn joined_header<'a>(list: &[(&str, &'a str)], name: &str) -> Option<Cow<'a, str
     Some(Cow::Owned(joined))
 }
 
-/// Parses `YYYYMMDD'T'HHMMSS'Z'`.
+/// Parses `YYYYMMDD'T'HHMMSS'Z'`: a valid UTC date and time from 1970 to 9999.
 pub(crate) fn parse_amz_date(value: &str) -> Result<AmzDate, Error> {
     let err = || Error::MalformedParameter {
         name: Auth::Date.name(),
         reason: "expected a UTC time as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
     };
-    let bytes = value.as_bytes();
-    if bytes.len() != 16 || bytes.get(8) != Some(&b'T') || bytes.get(15) != Some(&b'Z') {
+    let Ok(bytes) = <[u8; 16]>::try_from(value.as_bytes()) else {
+        return Err(err());
+    };
+    if bytes.get(8) != Some(&b'T') || bytes.get(15) != Some(&b'Z') {
         return Err(err());
     }
-    let number = |from: usize, to: usize| -> Option<u16> {
-        let digits = value.get(from..to)?;
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        digits.parse().ok()
+    // The digits' values, without parsing text.
+    let number = |from: usize, to: usize| -> Option<i64> {
+        bytes.get(from..to)?.iter().try_fold(0i64, |n, &b| {
+            let digit = b.wrapping_sub(b'0');
+            (digit < 10).then(|| n * 10 + i64::from(digit))
+        })
     };
-    let parsed = (|| {
-        let year = i32::from(number(0, 4)?);
-        let month = Month::try_from(u8::try_from(number(4, 6)?).ok()?).ok()?;
-        let day = u8::try_from(number(6, 8)?).ok()?;
-        let hour = u8::try_from(number(9, 11)?).ok()?;
-        let minute = u8::try_from(number(11, 13)?).ok()?;
-        let second = u8::try_from(number(13, 15)?).ok()?;
-        let date = Date::from_calendar_date(year, month, day).ok()?;
-        let time = Time::from_hms(hour, minute, second).ok()?;
-        AmzDate::new(PrimitiveDateTime::new(date, time).assume_utc()).ok()
+    let unix = (|| {
+        let (year, month, day) = (number(0, 4)?, number(4, 6)?, number(6, 8)?);
+        let (hour, minute, second) = (number(9, 11)?, number(11, 13)?, number(13, 15)?);
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let month_days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        let valid = year >= 1970
+            && (1..=month_days).contains(&day)
+            && hour < 24
+            && minute < 60
+            && second < 60;
+        valid.then(|| {
+            days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second
+        })
     })();
-    parsed.filter(|d| d.date_time() == value).ok_or_else(err)
+    unix.map(|unix| AmzDate::from_checked_parts(bytes, unix))
+        .ok_or_else(err)
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (year from 1970, month
+/// 1 to 12), counting in 400-year eras of 146,097 days from 1 March of year 0.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    // Years start on 1 March, so that the leap day is the last day of the year.
+    let year = if month <= 2 { year - 1 } else { year };
+    let (era, year_of_era) = (year / 400, year % 400);
+    let march_based_month = (month + 9) % 12;
+    let day_of_year = (153 * march_based_month + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// Checks that `value` is 64 lowercase hex digits, as [`parse_signature`] does (same error),
+/// without decoding them: the signature is compared in that form.
+fn check_signature(value: &str) -> Result<&str, Error> {
+    let bytes = value.as_bytes();
+    // Branch-free over all the bytes, so that the compiler can vectorize it.
+    let invalid = bytes.iter().fold(0u8, |invalid, &b| {
+        let digit = u8::from(b.wrapping_sub(b'0') < 10);
+        let letter = u8::from(b.wrapping_sub(b'a') < 6);
+        invalid | ((digit | letter) ^ 1)
+    });
+    if bytes.len() == 64 && invalid == 0 {
+        Ok(value)
+    } else {
+        Err(Error::MalformedParameter {
+            name: Auth::Signature.name(),
+            reason: "expected 64 lowercase hexadecimal digits",
+        })
+    }
+}
+
+/// Whether the MAC's result, in lowercase hex, is `signature` (compared in constant time):
+/// for a checked signature (64 lowercase hex digits, the one spelling of its bytes), the same
+/// as comparing the bytes.
+pub(crate) fn signature_matches(mac: HmacSha256, signature: &str) -> bool {
+    let tag: [u8; 32] = mac.finalize().into_bytes().into();
+    constant_time_eq(Hex64::new(&tag).as_bytes(), signature.as_bytes())
 }
 
 /// Parses 64 lowercase hex digits.
@@ -1216,38 +1591,113 @@ pub(crate) fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
         name: Auth::Signature.name(),
         reason: "expected 64 lowercase hexadecimal digits",
     };
-    let bytes = value.as_bytes();
-    if bytes.len() != 64 {
+    let Ok(bytes) = <&[u8; 64]>::try_from(value.as_bytes()) else {
         return Err(err());
-    }
-    let nibble = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
+    };
+    // Branch-free: each digit's value, and whether any was not a lowercase hex digit.
+    let nibble = |b: u8| {
+        let digit = b.wrapping_sub(b'0');
+        let letter = b.wrapping_sub(b'a');
+        let is_digit = digit < 10;
+        let valid = u8::from(is_digit) | u8::from(letter < 6);
+        let value = if is_digit {
+            digit
+        } else {
+            letter.wrapping_add(10)
+        };
+        (value & 0x0f, valid ^ 1)
     };
     let mut out = [0u8; 32];
-    for (byte, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        let (Some(&hi), Some(&lo)) = (pair.first(), pair.get(1)) else {
-            return Err(err());
-        };
-        match (nibble(hi), nibble(lo)) {
-            (Some(h), Some(l)) => *byte = (h << 4) | l,
-            _ => return Err(err()),
-        }
+    let mut invalid = 0u8;
+    for (byte, [hi, lo]) in out.iter_mut().zip(bytes.as_chunks::<2>().0) {
+        let ((h, h_bad), (l, l_bad)) = (nibble(*hi), nibble(*lo));
+        *byte = (h << 4) | l;
+        invalid |= h_bad | l_bad;
     }
-    Ok(out)
+    if invalid == 0 { Ok(out) } else { Err(err()) }
+}
+
+/// The region and service of a credential scope, checked as [`Scope::new`] checks them, not
+/// yet copied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ScopeNames<'a> {
+    pub(crate) region: &'a str,
+    pub(crate) service: &'a str,
+}
+
+impl<'a> ScopeNames<'a> {
+    /// The names, if [`Scope::new`] accepts them.
+    fn new(region: &'a str, service: &'a str) -> Option<Self> {
+        (is_scope_name(region) && is_scope_name(service)).then_some(Self { region, service })
+    }
+
+    pub(crate) fn region(self) -> &'a str {
+        self.region
+    }
+
+    pub(crate) fn service(self) -> &'a str {
+        self.service
+    }
+
+    /// The owned scope (never an error: the names were checked).
+    pub(crate) fn to_scope(self) -> Result<Scope, Error> {
+        Scope::new(self.region, self.service)
+    }
+}
+
+impl PartialEq<Scope> for ScopeNames<'_> {
+    fn eq(&self, other: &Scope) -> bool {
+        self.region == other.region() && self.service == other.service()
+    }
 }
 
 /// Parses the encoded `X-Amz-Credential` (`/` appears as `%2F`).
-fn parse_credential<'a>(value: &'a str, date: &AmzDate) -> Result<(&'a str, Scope), Error> {
+fn parse_credential<'a>(
+    value: &'a str,
+    date: &AmzDate,
+) -> Result<(&'a str, ScopeNames<'a>), Error> {
+    if let Some(parsed) = parse_usual_credential(value, date) {
+        return Ok(parsed);
+    }
     parse_credential_parts(split_escaped(value, "2F"), date)
+}
+
+/// The usual credential, `{access key id}%2F{date}%2F{region}%2F{service}%2Faws4_request`
+/// with no other `%`, all valid: then what [`parse_credential_parts`] returns for it, found
+/// without splitting it into an iterator. `None` for anything else (and for every error).
+fn parse_usual_credential<'a>(value: &'a str, date: &AmzDate) -> Option<(&'a str, ScopeNames<'a>)> {
+    let rest = value.strip_suffix("%2Faws4_request")?;
+    // Each part up to the first byte it may not contain, which must start `%2F`: one pass
+    // both checks the part and finds its end.
+    let part = |s: &'a str, allowed: fn(u8) -> bool| {
+        let at = s.bytes().position(|b| !allowed(b))?;
+        Some((s.get(..at)?, s.get(at..)?.strip_prefix("%2F")?))
+    };
+    let (access_key_id, rest) = part(rest, |b| b.is_ascii_alphanumeric() || b == b'_')?;
+    let rest = rest
+        .get(..8)
+        .filter(|day| day.as_bytes() == date.date_bytes())
+        .and(rest.get(8..))?
+        .strip_prefix("%2F")?;
+    let (region, service) = part(rest, is_scope_byte)?;
+    let valid = (1..=128).contains(&access_key_id.len())
+        && (1..=64).contains(&region.len())
+        && (1..=64).contains(&service.len())
+        && service.bytes().all(is_scope_byte);
+    // No part has a `%`, so there were exactly five parts.
+    valid.then_some((access_key_id, ScopeNames { region, service }))
+}
+
+/// A byte of a region or service name (see [`is_scope_name`]).
+fn is_scope_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
 }
 
 /// Checks the parts of a credential, `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`.
 pub(crate) fn parse_credential_parts<'a>(
     mut parts: impl Iterator<Item = &'a str>,
     date: &AmzDate,
-) -> Result<(&'a str, Scope), Error> {
+) -> Result<(&'a str, ScopeNames<'a>), Error> {
     let malformed = |reason| Error::MalformedCredential { reason };
     let (Some(access_key_id), Some(day), Some(region), Some(service), Some(terminator), None) = (
         parts.next(),
@@ -1272,8 +1722,8 @@ pub(crate) fn parse_credential_parts<'a>(
     if day != date.date() {
         return Err(malformed("its date is not the date of X-Amz-Date"));
     }
-    let scope = Scope::new(region, service)
-        .map_err(|_| malformed("the region or service is not a valid AWS name"))?;
+    let scope = ScopeNames::new(region, service)
+        .ok_or_else(|| malformed("the region or service is not a valid AWS name"))?;
     if terminator != "aws4_request" {
         return Err(malformed("it does not end with aws4_request"));
     }
@@ -1281,21 +1731,30 @@ pub(crate) fn parse_credential_parts<'a>(
 }
 
 /// Parses `X-Amz-Expires`: whole seconds from 1 to the service's limit.
+#[cfg(test)]
 fn parse_expires(value: &str, scope: &Scope) -> Result<u32, Error> {
+    parse_expires_for(value, scope.service())
+}
+
+/// [`parse_expires`] for a scope's `service`.
+fn parse_expires_for(value: &str, service: &str) -> Result<u32, Error> {
     if value.is_empty() || value.len() > 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::MalformedParameter {
             name: Auth::Expires.name(),
             reason: "expected a whole number of seconds, such as 300",
         });
     }
-    let seconds: u64 = value.parse().unwrap_or(u64::MAX);
-    let max = Rules::of(scope.service()).max_expires;
+    // At most 10 digits: no overflow.
+    let seconds = value
+        .bytes()
+        .fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+    let max = Rules::of(service).max_expires;
     match u32::try_from(seconds) {
         Ok(s) if (1..=max).contains(&s) => Ok(s),
         _ => Err(Error::ExpiresOutOfRange {
             seconds,
             max,
-            service: scope.service().to_owned(),
+            service: service.to_owned(),
         }),
     }
 }
@@ -1330,13 +1789,22 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let difference = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    core::hint::black_box(difference) == 0
+    // Eight bytes at a time.
+    let ((a_words, a_rest), (b_words, b_rest)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    let words = a_words.iter().zip(b_words).fold(0u64, |acc, (x, y)| {
+        acc | (u64::from_ne_bytes(*x) ^ u64::from_ne_bytes(*y))
+    });
+    let bytes = a_rest
+        .iter()
+        .zip(b_rest)
+        .fold(0u64, |acc, (x, y)| acc | u64::from(x ^ y));
+    core::hint::black_box(words | bytes) == 0
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::{Date, Month, PrimitiveDateTime, Time};
 
     #[test]
     fn amz_dates() {
@@ -1419,6 +1887,230 @@ mod tests {
     }
 
     #[test]
+    fn the_usual_credential_shortcut_agrees_with_the_split() {
+        const PIECES: &[&str] = &[
+            "AKID",
+            "a_1",
+            "%2F",
+            "%2f",
+            "%",
+            "20200131",
+            "20200130",
+            "us-east-1",
+            "US",
+            "execute-api",
+            "-",
+            "aws4_request",
+            "aws4_request%2F",
+            "%2Faws4_request",
+            "/",
+            "",
+            "%2F%2F",
+            "x%2",
+        ];
+        let date = parse_amz_date("20200131T100233Z").unwrap();
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1_000_003).unwrap()
+        };
+        let mut taken = 0;
+        for n in 0..30_000 {
+            let value: String = if n % 3 == 0 {
+                // Mostly well-formed, one part replaced.
+                let mut parts = [
+                    "AKIDEXAMPLE",
+                    "20200131",
+                    "us-east-1",
+                    "execute-api",
+                    "aws4_request",
+                ];
+                let at = next() % 6;
+                if let Some(part) = parts.get_mut(at) {
+                    *part = PIECES[next() % PIECES.len()];
+                }
+                parts.join("%2F")
+            } else {
+                (0..next() % 12)
+                    .map(|_| PIECES[next() % PIECES.len()])
+                    .collect()
+            };
+            let slow = parse_credential_parts(split_escaped(&value, "2F"), &date);
+            if let Some(fast) = parse_usual_credential(&value, &date) {
+                taken += 1;
+                assert_eq!(Ok(fast), slow, "{value}");
+            }
+            assert_eq!(parse_credential(&value, &date), slow, "{value}");
+        }
+        assert!(taken > 1_000, "{taken}");
+    }
+
+    #[test]
+    fn the_signature_check_accepts_what_the_parser_accepts() {
+        let hex = "4fc3689a4477c18d6e19bf81d8f3b724b02886cd4ac45891af93dce35469328b";
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for n in 0..5_000usize {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut bytes = hex.as_bytes().to_vec();
+            let at = usize::try_from(state % 64).unwrap();
+            bytes[at] = u8::try_from((state >> 8) % 128).unwrap();
+            if n % 7 == 0 {
+                bytes.truncate(at);
+            }
+            let value = String::from_utf8(bytes).unwrap();
+            assert_eq!(
+                check_signature(&value).is_ok(),
+                parse_signature(&value).is_ok(),
+                "{value}"
+            );
+            if let (Ok(text), Ok(parsed)) = (check_signature(&value), parse_signature(&value)) {
+                assert_eq!(text, Hex64::new(&parsed).as_str());
+            }
+        }
+        assert_eq!(check_signature(hex), Ok(hex));
+    }
+
+    #[test]
+    fn amz_dates_agree_with_the_time_crate() {
+        let mut checked = 0;
+        let mut check = |text: &str| {
+            let fast = parse_amz_date(text);
+            assert_eq!(fast, parse_amz_date_with_time_crate(text), "{text}");
+            if let Ok(date) = fast {
+                assert_eq!(date.date_time(), text);
+            }
+            checked += 1;
+        };
+        // Every day (and a few invalid ones) around the ends of the range and over 1970-2110.
+        for year in (1960..2110).chain([0, 1, 1600, 1969, 2000, 2100, 2400, 9998, 9999]) {
+            for month in 0..=13 {
+                for day in 0..=32 {
+                    check(&format!("{year:04}{month:02}{day:02}T000000Z"));
+                }
+            }
+        }
+        for time in [
+            "000000", "235959", "240000", "236000", "235960", "120000", "000059", "99999",
+            "0a0000", "000000 ",
+        ] {
+            for date in ["19700101", "19691231", "20200229", "20210229", "99991231"] {
+                check(&format!("{date}T{time}Z"));
+            }
+        }
+        for text in [
+            "20200131t100233Z",
+            "20200131T100233z",
+            "+0200131T100233Z",
+            "2020-131T100233Z",
+        ] {
+            check(text);
+        }
+        assert!(checked > 70_000);
+    }
+
+    /// The former parser, through the `time` crate: the reference for [`parse_amz_date`].
+    fn parse_amz_date_with_time_crate(value: &str) -> Result<AmzDate, Error> {
+        let err = || Error::MalformedParameter {
+            name: Auth::Date.name(),
+            reason: "expected a UTC time as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
+        };
+        let bytes = value.as_bytes();
+        if bytes.len() != 16 || bytes.get(8) != Some(&b'T') || bytes.get(15) != Some(&b'Z') {
+            return Err(err());
+        }
+        // The digits' values, without parsing text.
+        let number = |from: usize, to: usize| -> Option<u16> {
+            bytes.get(from..to)?.iter().try_fold(0u16, |n, &b| {
+                let digit = b.wrapping_sub(b'0');
+                (digit < 10).then(|| n * 10 + u16::from(digit))
+            })
+        };
+        let parsed = (|| {
+            let year = i32::from(number(0, 4)?);
+            let month = Month::try_from(u8::try_from(number(4, 6)?).ok()?).ok()?;
+            let day = u8::try_from(number(6, 8)?).ok()?;
+            let hour = u8::try_from(number(9, 11)?).ok()?;
+            let minute = u8::try_from(number(11, 13)?).ok()?;
+            let second = u8::try_from(number(13, 15)?).ok()?;
+            let date = Date::from_calendar_date(year, month, day).ok()?;
+            let time = Time::from_hms(hour, minute, second).ok()?;
+            AmzDate::new(PrimitiveDateTime::new(date, time).assume_utc()).ok()
+        })();
+        parsed
+            .filter(|d| d.date_time_bytes() == bytes)
+            .ok_or_else(err)
+    }
+
+    #[test]
+    fn the_cached_credential_shortcut_agrees_with_the_parse() {
+        let creds = Credentials::new("AKIDEXAMPLE", "secret", None).unwrap();
+        let scope = Scope::new("us-east-1", "execute-api").unwrap();
+        let signed_at = time::macros::datetime!(2020-01-31 10:02:33 UTC);
+        let url = crate::Presigner::new(creds.clone(), scope)
+            .presign("wss://h.example.com/", signed_at, Duration::from_secs(60))
+            .unwrap();
+        let verifier = Verifier::new(creds);
+        verifier.verify_url(url.as_str(), signed_at).unwrap();
+        let cached = verifier.cached_key().unwrap();
+        let date = parse_amz_date("20200131T100233Z").unwrap();
+        let good = "AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request";
+        assert!(cached.known_credential(good, &date).is_some());
+        // Every one-byte change, cut and extension of the credential.
+        let mut variants = vec![String::new(), format!("{good}%2F"), format!("x{good}")];
+        for at in 0..good.len() {
+            variants.push(good[..at].to_owned());
+            for byte in ["%", "2", "F", "f", "A", "a", "-", "_", "/", "1", "0"] {
+                let mut v = good.to_owned();
+                v.replace_range(at..=at, byte);
+                variants.push(v);
+            }
+        }
+        for other_date in ["20200131T100233Z", "20200130T100233Z"] {
+            let date = parse_amz_date(other_date).unwrap();
+            for v in &variants {
+                if let Some(known) = cached.known_credential(v, &date) {
+                    assert_eq!(Ok(known), parse_credential(v, &date), "{v}");
+                    assert_eq!(*v, good.replace("20200131", &other_date[..8]), "{v}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn known_heads_give_what_the_parser_gives() {
+        for (head, fast) in [
+            (
+                "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev",
+                true,
+            ),
+            ("wss://h.example:8443/a/b%3D/@c", true),
+            ("ws://h.example/", true),
+            ("wss://h.example/d%20v", true),
+            ("wss://H.EXAMPLE/dev", false),
+            ("wss://h.example:443/a/../b", false),
+            ("wss://user@h.example/x y", false),
+        ] {
+            let mut storage = None;
+            let target = Target::parse_with(head, &mut storage).unwrap();
+            let parts = HeadParts::of(head, &target);
+            // Only the fast path's results, which are slices of the head, are kept.
+            assert_eq!(parts.is_some(), fast, "{head}");
+            if let Some(parts) = parts {
+                assert_eq!(
+                    parts.apply(head),
+                    Some((target.host, target.path)),
+                    "{head}"
+                );
+                assert_eq!(parts.path_is_canonical, target.path_is_canonical, "{head}");
+            }
+        }
+    }
+
+    #[test]
     fn expiry_limits_follow_the_service() {
         let api = Scope::new("us-east-1", "execute-api").unwrap();
         let transcribe = Scope::new("us-east-1", "transcribe").unwrap();
@@ -1473,6 +2165,9 @@ mod tests {
 
     #[test]
     fn auth_parameters_are_found_by_their_exact_names() {
+        for kind in Auth::ALL {
+            assert_eq!(Auth::find(kind.name()), Some(kind));
+        }
         assert_eq!(Auth::find("X-Amz-Date"), Some(Auth::Date));
         assert_eq!(
             Auth::find("X-Amz-Security-Token"),
@@ -1676,6 +2371,96 @@ mod tests {
     }
 
     #[test]
+    fn the_token_hint_changes_nothing() {
+        let hint = "ab%2Bc%2F%3D";
+        let show = |r: Result<QueryRequest<'_>, Error>| {
+            r.map(|r| {
+                let mut text = String::new();
+                r.write_canonical(&mut text, r.canonical_token(), &[("host", "h")]);
+                (format!("{:?}", r.sorted_pairs()), r.plain, text)
+            })
+        };
+        for query in [
+            "X-Amz-Security-Token=ab%2Bc%2F%3D",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D&a=1",
+            "a=1&X-Amz-Security-Token=ab%2Bc%2F%3D&b=2",
+            "X-Amz-Security-Token=ab%2Bc%2F%3Dx",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D=",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D#f",
+            "X-Amz-Security-Token=ab%2Bc%2F%3",
+            "X-Amz-Security-Token=ab%2bc%2F%3D",
+            "X-Amz-Security-Token=ab+c/=",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D&X-Amz-Security-Token=ab%2Bc%2F%3D",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D&X-Amz-Security-Token=x",
+            "X-Amz-Security-Token==ab%2Bc%2F%3D",
+            "X-Amz-Security-Tokens=ab%2Bc%2F%3D",
+            "x-X-Amz-Security-Token=ab%2Bc%2F%3D",
+            "X-Amz-Security-Token=ab%2Bc%2F%3D&&",
+            "X-Amz-Security-Token",
+            "X-Amz-Security-Token=",
+        ] {
+            let without = show(QueryRequest::parse("GET", "/", query));
+            let with = show(QueryRequest::parse_with_hint("GET", "/", query, Some(hint)));
+            assert_eq!(without, with, "{query}");
+        }
+    }
+
+    #[test]
+    fn the_canonical_query_is_the_sorted_signed_parameters() {
+        const PIECES: &[&str] = &[
+            "a",
+            "b",
+            "=",
+            "&",
+            "&&",
+            "%2B",
+            "%2b",
+            "+",
+            "~",
+            "X-Amz-Date=1",
+            "X-Amz-Signature=s",
+            "X-Amz-Security-Token=t%2F",
+            "X-Amz-Algorithm=x",
+            "X-Amz-Expires=",
+            "X-Amz-SignedHeaders",
+            "X-Amz-Credential=c",
+            "X",
+            "Y=1",
+            "W",
+            "x=",
+            "&X-Amz-Expires=3",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            usize::try_from(state % 1_000_003).unwrap()
+        };
+        for _ in 0..20_000 {
+            let len = next() % 14;
+            let query: String = (0..len).map(|_| PIECES[next() % PIECES.len()]).collect();
+            let Ok(request) = QueryRequest::parse("GET", "/", &query) else {
+                continue;
+            };
+            for token in [None, request.canonical_token(), Some("<redacted>")] {
+                let mut got = String::new();
+                request.write_canonical_query(&mut got, token);
+                let want: Vec<String> = request
+                    .sorted_pairs()
+                    .into_iter()
+                    .filter(|(k, _)| *k != "X-Amz-Signature")
+                    .filter_map(|(k, v)| match k {
+                        "X-Amz-Security-Token" => Some(format!("{k}={}", token?)),
+                        _ => Some(format!("{k}={v}")),
+                    })
+                    .collect();
+                assert_eq!(got, want.join("&"), "{query:?} {token:?}");
+            }
+        }
+    }
+
+    #[test]
     fn borrowed_and_reencoded_components_sort_together() {
         let request = QueryRequest::parse("GET", "/", "b=%7E&a=x+y&c=%2F&a=%20").unwrap();
         let pairs: Vec<(&str, &str)> = request
@@ -1722,5 +2507,87 @@ mod tests {
         let headers = list.canonical("host%3Bx-multi").unwrap();
         assert_eq!(headers[0].1, "h.example");
         assert_eq!(headers[1].1, "a b,c");
+    }
+}
+
+/// A verifier whose cache is warm (which gives the query scan its token hint and shares its
+/// scope with the results) decides every URL as a cold one does: same result, same error.
+#[cfg(test)]
+mod warm_cache_property {
+    use core::time::Duration;
+
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    use time::macros::datetime;
+
+    use crate::{Credentials, Presigner, Scope, Verifier};
+
+    fn case() -> impl Strategy<Value = (String, String, &'static str, Vec<(usize, u8)>)> {
+        let token = prop_oneof![
+            3 => "[A-Za-z0-9/+=]{1,60}",
+            1 => "[!-~]{1,30}",
+        ];
+        let query = "[a-zA-Z0-9%+=&~._-]{0,16}";
+        let service = prop::sample::select(&["execute-api", "iotdevicegateway"][..]);
+        // Bytes that matter to the scan: escapes, separators, hex digits in either case.
+        let byte = prop::sample::select(&b"%&=#+ 2FfAa0~"[..]);
+        let edits = prop::collection::vec((any::<usize>(), byte), 0..3);
+        (token, query, service, edits)
+    }
+
+    #[test]
+    fn a_warm_cache_decides_as_a_cold_one() {
+        let mut runner = TestRunner::new(Config {
+            failure_persistence: None,
+            ..Config::default()
+        });
+        runner
+            .run(&case(), |(token, query, service, edits)| {
+                let creds = Credentials::new("AKIDEXAMPLE", "secret/key+", Some(&token))
+                    .map_err(|e| TestCaseError::reject(e.to_string()))?;
+                let scope = Scope::new("us-east-1", service).unwrap();
+                let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+                let now = signed_at + Duration::from_secs(10);
+                let Ok(url) = Presigner::new(creds.clone(), scope).presign(
+                    &format!("wss://h.example.com/dev?{query}"),
+                    signed_at,
+                    Duration::from_secs(300),
+                ) else {
+                    return Ok(());
+                };
+                let warm = Verifier::new(creds.clone());
+                prop_assert!(
+                    warm.verify_url(url.as_str(), now).is_ok(),
+                    "{}",
+                    url.as_str()
+                );
+                let mut bytes = url.as_str().as_bytes().to_vec();
+                for (at, byte) in edits {
+                    let len = bytes.len();
+                    if let Some(b) = bytes.get_mut(at % len) {
+                        *b = byte;
+                    }
+                }
+                let edited = String::from_utf8(bytes).unwrap();
+                let cold = Verifier::new(creds.clone());
+                prop_assert_eq!(
+                    warm.verify_url(&edited, now),
+                    cold.verify_url(&edited, now),
+                    "{}",
+                    edited
+                );
+                // And through the request target, with the cache filled by the URL above.
+                let target = edited.get(edited.find("/dev").unwrap_or(0)..).unwrap_or("");
+                let headers = [("host", "h.example.com")];
+                let cold = Verifier::new(creds);
+                prop_assert_eq!(
+                    warm.verify_request("GET", target, &headers, now),
+                    cold.verify_request("GET", target, &headers, now),
+                    "{}",
+                    target
+                );
+                Ok(())
+            })
+            .unwrap();
     }
 }

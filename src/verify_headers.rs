@@ -2,6 +2,7 @@
 //! `@connections` API made with [`sign_request`](crate::sign_request).
 
 use core::time::Duration;
+use std::sync::Arc;
 
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
@@ -12,7 +13,7 @@ use crate::sink::Hex64;
 use crate::string_to_sign::{ALGORITHM, StringToSign};
 use crate::verify::{
     AuthParams, CredentialsLookup, Headers, QueryRequest, TokenUse, Verified, Verifier,
-    constant_time_eq, parse_amz_date, parse_credential_parts, parse_signature,
+    constant_time_eq, parse_amz_date, parse_credential_parts, parse_signature, signature_matches,
 };
 
 /// The parts of an `Authorization` header.
@@ -81,10 +82,8 @@ impl<L: CredentialsLookup> Verifier<L> {
         let date = parse_amz_date(single_header(headers, "x-amz-date")?.trim())?;
         let (access_key_id, scope) =
             parse_credential_parts(authorization.credential.split('/'), &date)?;
-        let signature = parse_signature(authorization.signature).map_err(|_| {
-            Error::MalformedAuthorization {
-                reason: "Signature is not 64 lowercase hexadecimal digits",
-            }
+        parse_signature(authorization.signature).map_err(|_| Error::MalformedAuthorization {
+            reason: "Signature is not 64 lowercase hexadecimal digits",
         })?;
         let names = authorization.signed_headers.split(';');
         if !names.clone().any(|name| name == "x-amz-date") {
@@ -98,9 +97,9 @@ impl<L: CredentialsLookup> Verifier<L> {
             date,
             expires: None,
             signed_headers: authorization.signed_headers,
-            signature,
+            signature: authorization.signature,
         };
-        self.check_scope(&auth.scope)?;
+        self.check_scope(auth.scope)?;
         // Without X-Amz-Expires, the signing time must be within the skew of `now`.
         self.check_time(&auth, now)?;
         let canonical_headers = Headers::List(headers).canonical_names(names, "SignedHeaders")?;
@@ -115,14 +114,22 @@ impl<L: CredentialsLookup> Verifier<L> {
             payload_hash.as_str(),
         );
         let hash: [u8; 32] = hasher.finalize().into();
-        let (mut mac, ()) = self.keyed_mac(&credentials, &auth.date, &auth.scope, |_| ());
+        let (key, mut mac, ()) = self.keyed_mac(
+            self.cached_key().as_ref(),
+            &credentials,
+            &auth,
+            None,
+            |_| (),
+        )?;
         StringToSign::new(
             &auth.date,
-            CredentialScope::new(&auth.date, &auth.scope),
+            CredentialScope::new(&auth.date, &key.scope),
             &hash,
         )
         .write(&mut mac);
-        hmac::Mac::verify_slice(mac, &auth.signature).map_err(|_| Error::SignatureMismatch)?;
+        if !signature_matches(mac, auth.signature) {
+            return Err(Error::SignatureMismatch);
+        }
 
         let token = match single_header(headers, "x-amz-security-token") {
             Ok(token) => Some(token.trim()),
@@ -134,8 +141,8 @@ impl<L: CredentialsLookup> Verifier<L> {
             .iter()
             .any(|(name, _)| *name == "x-amz-security-token");
         Ok(Verified {
-            access_key_id: auth.access_key_id.to_owned(),
-            scope: auth.scope,
+            access_key_id: Arc::from(auth.access_key_id),
+            scope: Arc::clone(&key.scope),
             signed_at: auth.date,
             expires: None::<Duration>,
             session_token: match token {

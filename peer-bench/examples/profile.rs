@@ -10,7 +10,7 @@
 use std::hint::black_box;
 
 use peer_bench::{
-    ACCESS_KEY_ID, AwsSigV4, Case, Floor, REGION, SECRET_ACCESS_KEY, SERVICE, SigV4WssCold,
+    ACCESS_KEY_ID, AwsSigV4, Case, Floor, HOST, REGION, SECRET_ACCESS_KEY, SERVICE, SigV4WssCold,
     SigV4WssWarm, URL, time,
 };
 
@@ -18,7 +18,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(which), Some(case)) = (args.get(1), args.get(2)) else {
         eprintln!(
-            "usage: profile <sigv4-wss-warm|sigv4-wss-cold|sigv4-wss-verify|aws-sigv4|floor|floor-cold> <token|no-token> [iterations]"
+            "usage: profile <sigv4-wss-warm|sigv4-wss-cold|sigv4-wss-verify|sigv4-wss-verify-request|aws-sigv4|floor|floor-cold> <token|no-token> [iterations]"
         );
         std::process::exit(2);
     };
@@ -55,6 +55,31 @@ fn main() {
             for _ in 0..n {
                 total += verifier
                     .verify_url(black_box(&url), black_box(now))
+                    .unwrap()
+                    .access_key_id()
+                    .len();
+            }
+        }
+        "sigv4-wss-verify-request" => {
+            // `Verifier::verify_request` (key cached) on the request a client sends for the
+            // URL the warm presigner writes: its path and query, and its `Host`.
+            let credentials =
+                sigv4_wss::Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, case.token())
+                    .unwrap();
+            let scope = sigv4_wss::Scope::new(REGION, SERVICE).unwrap();
+            let url = SigV4WssWarm::new(case).presign(URL, time());
+            let target = &url[url.find(HOST).unwrap() + HOST.len()..];
+            let headers = [("Host", HOST)];
+            let verifier = sigv4_wss::Verifier::new(credentials).expect_scope(&scope);
+            let now = time() + std::time::Duration::from_secs(10);
+            for _ in 0..n {
+                total += verifier
+                    .verify_request(
+                        black_box("GET"),
+                        black_box(target),
+                        black_box(&headers),
+                        black_box(now),
+                    )
                     .unwrap()
                     .access_key_id()
                     .len();
