@@ -984,10 +984,10 @@ impl<'a> QueryRequest<'a> {
                 reason: "the query could not be read".to_owned(),
             }));
         }
-        let mut request = scan.out;
+        // Finished in place, and moved once, into the result: the request is large.
         let QueryRequest {
             buf, pairs, plain, ..
-        } = &mut request;
+        } = &mut scan.out;
         let get = |span| resolve(query, buf, span);
         let sorted = pairs.as_slice().windows(2).all(|w| match w {
             [a, b] => (get(a.key), get(a.value)) <= (get(b.key), get(b.value)),
@@ -1001,7 +1001,7 @@ impl<'a> QueryRequest<'a> {
             });
         }
         *plain &= buf.is_empty();
-        Ok(request)
+        Ok(scan.out)
     }
 
     /// Whether the query has any `X-Amz-*` authentication parameter.
