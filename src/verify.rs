@@ -1214,7 +1214,7 @@ impl<'a> QueryRequest<'a> {
         let user = self.pairs.as_slice();
         let mut next_user = 0;
         for kind in SIGNED_AUTH {
-            let Some(pair) = self.auth.get(kind.index()).copied().flatten() else {
+            let Some(pair) = self.auth.get(kind.index()).and_then(Option::as_ref) else {
                 continue;
             };
             let replaced = match kind {
@@ -1228,7 +1228,7 @@ impl<'a> QueryRequest<'a> {
             };
             // The key is exactly the parameter's name (see `Auth::find`).
             let key = kind.name();
-            while let Some(&before) = user
+            while let Some(before) = user
                 .get(next_user)
                 .filter(|u| key_before(self.get(u.key), key))
             {
@@ -1237,7 +1237,7 @@ impl<'a> QueryRequest<'a> {
             }
             out.pair(self, pair, replaced);
         }
-        for &pair in user.get(next_user..).unwrap_or_default() {
+        for pair in user.get(next_user..).unwrap_or_default() {
             out.pair(self, pair, None);
         }
         out.flush();
@@ -1271,7 +1271,7 @@ struct QueryWriter<'q, 's, S> {
 
 impl<S: crate::sink::Sink> QueryWriter<'_, '_, S> {
     /// Writes a parameter, with `replaced` as its value if given.
-    fn pair(&mut self, request: &QueryRequest<'_>, pair: Pair, replaced: Option<&str>) {
+    fn pair(&mut self, request: &QueryRequest<'_>, pair: &Pair, replaced: Option<&str>) {
         match (pair.key, pair.value, replaced) {
             (Span::Query(key_start, key_end), Span::Query(value_start, value_end), None)
                 if value_start == key_end + 1 =>
