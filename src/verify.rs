@@ -1213,6 +1213,8 @@ impl<'a> QueryRequest<'a> {
         };
         let user = self.pairs.as_slice();
         let mut next_user = 0;
+        // The next URL parameter and its key.
+        let mut next = user.first().map(|u| (u, self.get(u.key)));
         for kind in SIGNED_AUTH {
             let Some(pair) = self.auth.get(kind.index()).and_then(Option::as_ref) else {
                 continue;
@@ -1228,12 +1230,10 @@ impl<'a> QueryRequest<'a> {
             };
             // The key is exactly the parameter's name (see `Auth::find`).
             let key = kind.name();
-            while let Some(before) = user
-                .get(next_user)
-                .filter(|u| key_before(self.get(u.key), key))
-            {
-                out.pair(self, before, None);
+            while let Some(before) = next.filter(|&(_, k)| key_before(k, key)) {
+                out.pair(self, before.0, None);
                 next_user += 1;
+                next = user.get(next_user).map(|u| (u, self.get(u.key)));
             }
             out.pair(self, pair, replaced);
         }
