@@ -233,7 +233,7 @@ impl<L: CredentialsLookup> Verifier<L> {
     ) -> Result<Verified, Error> {
         let mut storage: UrlStorage = None;
         let cached = self.cached_key();
-        let parsed = QueryRequest::from_url_with_hint(
+        let request = QueryRequest::from_url_with_hint(
             method,
             url,
             &mut storage,
@@ -241,8 +241,8 @@ impl<L: CredentialsLookup> Verifier<L> {
             cached.as_ref().and_then(|key| key.head.as_ref()),
         );
         // Borrowed, not moved out of the result: the request is large.
-        let (request, host) = parsed.as_ref().map_err(Clone::clone)?;
-        self.verify(request, &Headers::Host(host), now, cached.as_ref())
+        let request = request.as_ref().map_err(Clone::clone)?;
+        self.verify(request, &Headers::Host(request.host), now, cached.as_ref())
     }
 
     /// Verifies a request as a server receives it: its method, its request target (the path
@@ -714,6 +714,8 @@ pub(crate) struct QueryRequest<'a> {
     /// Whether `path` is its own canonical URI (known when the URL parser's fast path read
     /// it; `false` when not known).
     path_is_canonical: bool,
+    /// The `Host` a client sends for the URL ([`QueryRequest::from_url`]; empty otherwise).
+    host: &'a str,
     /// The token hint, when the query's session token is exactly it.
     token_is_hint: Option<&'a str>,
     /// The URL's head (before `?`) and what the URL parser's fast path found in it, when
@@ -795,6 +797,7 @@ impl<'a> QueryScan<'a> {
                 pairs: Pairs::new(),
                 auth: [None; 7],
                 path_is_canonical: false,
+                host: "",
                 token_is_hint: None,
                 head: None,
             },
@@ -984,10 +987,10 @@ impl<'a> QueryRequest<'a> {
                 reason: "the query could not be read".to_owned(),
             }));
         }
-        let mut request = scan.out;
+        // Finished in place, and moved once, into the result: the request is large.
         let QueryRequest {
             buf, pairs, plain, ..
-        } = &mut request;
+        } = &mut scan.out;
         let get = |span| resolve(query, buf, span);
         let sorted = pairs.as_slice().windows(2).all(|w| match w {
             [a, b] => (get(a.key), get(a.value)) <= (get(b.key), get(b.value)),
@@ -1001,7 +1004,7 @@ impl<'a> QueryRequest<'a> {
             });
         }
         *plain &= buf.is_empty();
-        Ok(request)
+        Ok(scan.out)
     }
 
     /// Whether the query has any `X-Amz-*` authentication parameter.
@@ -1020,17 +1023,21 @@ impl<'a> QueryRequest<'a> {
         url: &'a str,
         storage: &'a mut UrlStorage,
     ) -> Result<(Self, &'a str), Error> {
-        Self::from_url_with_hint(method, url, storage, None, None)
+        Self::from_url_with_hint(method, url, storage, None, None).map(|request| {
+            let host = request.host;
+            (request, host)
+        })
     }
 
-    /// [`QueryRequest::from_url`] with a token hint (see [`QueryRequest::parse_with_hint`]).
+    /// [`QueryRequest::from_url`] with a token hint (see [`QueryRequest::parse_with_hint`]),
+    /// and the host in the request (not moved into a pair with it: the request is large).
     pub(crate) fn from_url_with_hint(
         method: &'a str,
         url: &'a str,
         storage: &'a mut UrlStorage,
         token_hint: Option<&'a str>,
         known_head: Option<&KnownHead>,
-    ) -> Result<(Self, &'a str), Error> {
+    ) -> Result<Self, Error> {
         let mut first = None;
         visit_special(
             url.as_bytes(),
@@ -1050,21 +1057,27 @@ impl<'a> QueryRequest<'a> {
         // options on the way.)
         if let Some((head, query)) = split
             && head.as_bytes().last().is_some_and(|&b| b > b' ')
-            && let Ok(mut request) = Self::parse_with_hint(method, "", query, token_hint)
-            && request.plain
         {
-            if let Some(known) = known_head.filter(|known| known.head == head)
-                && let Some((host, path)) = known.parts.apply(head)
+            // Completed inside the result and returned as it is, not moved out and back.
+            let mut quick = Self::parse_with_hint(method, "", query, token_hint);
+            if let Ok(request) = &mut quick
+                && request.plain
             {
-                request.path = path;
-                request.path_is_canonical = known.parts.path_is_canonical;
-                return Ok((request, host));
+                if let Some(known) = known_head.filter(|known| known.head == head)
+                    && let Some((host, path)) = known.parts.apply(head)
+                {
+                    request.path = path;
+                    request.path_is_canonical = known.parts.path_is_canonical;
+                    request.host = host;
+                    return quick;
+                }
+                let target = Target::parse_with(head, storage)?;
+                request.path = target.path;
+                request.path_is_canonical = target.path_is_canonical;
+                request.host = target.host;
+                request.head = HeadParts::of(head, &target).map(|parts| (head, parts));
+                return quick;
             }
-            let target = Target::parse_with(head, storage)?;
-            request.path = target.path;
-            request.path_is_canonical = target.path_is_canonical;
-            request.head = HeadParts::of(head, &target).map(|parts| (head, parts));
-            return Ok((request, target.host));
         }
         let target = Target::parse_with(url, storage)?;
         let mut request = Self::parse_with_hint(
@@ -1074,7 +1087,8 @@ impl<'a> QueryRequest<'a> {
             token_hint,
         )?;
         request.path_is_canonical = target.path_is_canonical;
-        Ok((request, target.host))
+        request.host = target.host;
+        Ok(request)
     }
 
     #[inline]
@@ -1199,8 +1213,10 @@ impl<'a> QueryRequest<'a> {
         };
         let user = self.pairs.as_slice();
         let mut next_user = 0;
+        // The next URL parameter and its key.
+        let mut next = user.first().map(|u| (u, self.get(u.key)));
         for kind in SIGNED_AUTH {
-            let Some(pair) = self.auth.get(kind.index()).copied().flatten() else {
+            let Some(pair) = self.auth.get(kind.index()).and_then(Option::as_ref) else {
                 continue;
             };
             let replaced = match kind {
@@ -1214,16 +1230,14 @@ impl<'a> QueryRequest<'a> {
             };
             // The key is exactly the parameter's name (see `Auth::find`).
             let key = kind.name();
-            while let Some(&before) = user
-                .get(next_user)
-                .filter(|u| key_before(self.get(u.key), key))
-            {
-                out.pair(self, before, None);
+            while let Some(before) = next.filter(|&(_, k)| key_before(k, key)) {
+                out.pair(self, before.0, None);
                 next_user += 1;
+                next = user.get(next_user).map(|u| (u, self.get(u.key)));
             }
             out.pair(self, pair, replaced);
         }
-        for &pair in user.get(next_user..).unwrap_or_default() {
+        for pair in user.get(next_user..).unwrap_or_default() {
             out.pair(self, pair, None);
         }
         out.flush();
@@ -1257,7 +1271,7 @@ struct QueryWriter<'q, 's, S> {
 
 impl<S: crate::sink::Sink> QueryWriter<'_, '_, S> {
     /// Writes a parameter, with `replaced` as its value if given.
-    fn pair(&mut self, request: &QueryRequest<'_>, pair: Pair, replaced: Option<&str>) {
+    fn pair(&mut self, request: &QueryRequest<'_>, pair: &Pair, replaced: Option<&str>) {
         match (pair.key, pair.value, replaced) {
             (Span::Query(key_start, key_end), Span::Query(value_start, value_end), None)
                 if value_start == key_end + 1 =>
