@@ -866,9 +866,7 @@ impl<'a> Signer<'a> {
         };
         let token_after_signature = self.write_token(&mut auth, out);
         // The length once the signature (and a cached token) are in.
-        let final_len = out.len()
-            + 64
-            + token_after_signature.map_or(0, str::len);
+        let final_len = out.len() + 64 + token_after_signature.map_or(0, str::len);
         let final_len = final_len.max(out.len() + 64);
         if let Some(max) = self
             .rules
