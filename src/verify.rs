@@ -639,9 +639,8 @@ impl Auth {
     /// signature, so a URL the signer never wrote verified. A stricter verifier cannot be
     /// fooled that way, and no signer's URL is refused for it.)
     fn find(key: &str) -> Option<Self> {
-        // Most keys are told apart by their length and first bytes, without comparing all
-        // seven names.
-        // Compared with a literal of the length matched, which the compiler does inline.
+        // Told apart by their length first, then compared with the one literal of that length
+        // (two for 15), which the compiler does inline.
         match key.len() {
             10 if key == "X-Amz-Date" => Some(Self::Date),
             13 if key == "X-Amz-Expires" => Some(Self::Expires),
@@ -1577,9 +1576,9 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
-/// Checks that `value` is 64 lowercase hex digits, as [`parse_signature`] does (same error),
-/// without decoding them: the signature is compared in that form.
-fn check_signature(value: &str) -> Result<&str, Error> {
+/// Checks that `value` is 64 lowercase hex digits, without decoding them: the signature is
+/// compared in that form ([`signature_matches`]).
+pub(crate) fn check_signature(value: &str) -> Result<&str, Error> {
     let bytes = value.as_bytes();
     // Branch-free over all the bytes, so that the compiler can vectorize it.
     let invalid = bytes.iter().fold(0u8, |invalid, &b| {
@@ -1603,38 +1602,6 @@ fn check_signature(value: &str) -> Result<&str, Error> {
 pub(crate) fn signature_matches(mac: HmacSha256, signature: &str) -> bool {
     let tag: [u8; 32] = mac.finalize().into_bytes().into();
     constant_time_eq(Hex64::new(&tag).as_bytes(), signature.as_bytes())
-}
-
-/// Parses 64 lowercase hex digits.
-pub(crate) fn parse_signature(value: &str) -> Result<[u8; 32], Error> {
-    let err = || Error::MalformedParameter {
-        name: Auth::Signature.name(),
-        reason: "expected 64 lowercase hexadecimal digits",
-    };
-    let Ok(bytes) = <&[u8; 64]>::try_from(value.as_bytes()) else {
-        return Err(err());
-    };
-    // Branch-free: each digit's value, and whether any was not a lowercase hex digit.
-    let nibble = |b: u8| {
-        let digit = b.wrapping_sub(b'0');
-        let letter = b.wrapping_sub(b'a');
-        let is_digit = digit < 10;
-        let valid = u8::from(is_digit) | u8::from(letter < 6);
-        let value = if is_digit {
-            digit
-        } else {
-            letter.wrapping_add(10)
-        };
-        (value & 0x0f, valid ^ 1)
-    };
-    let mut out = [0u8; 32];
-    let mut invalid = 0u8;
-    for (byte, [hi, lo]) in out.iter_mut().zip(bytes.as_chunks::<2>().0) {
-        let ((h, h_bad), (l, l_bad)) = (nibble(*hi), nibble(*lo));
-        *byte = (h << 4) | l;
-        invalid |= h_bad | l_bad;
-    }
-    if invalid == 0 { Ok(out) } else { Err(err()) }
 }
 
 /// The region and service of a credential scope, checked as [`Scope::new`] checks them, not
@@ -1676,41 +1643,7 @@ fn parse_credential<'a>(
     value: &'a str,
     date: &AmzDate,
 ) -> Result<(&'a str, ScopeNames<'a>), Error> {
-    if let Some(parsed) = parse_usual_credential(value, date) {
-        return Ok(parsed);
-    }
     parse_credential_parts(split_escaped(value, "2F"), date)
-}
-
-/// The usual credential, `{access key id}%2F{date}%2F{region}%2F{service}%2Faws4_request`
-/// with no other `%`, all valid: then what [`parse_credential_parts`] returns for it, found
-/// without splitting it into an iterator. `None` for anything else (and for every error).
-fn parse_usual_credential<'a>(value: &'a str, date: &AmzDate) -> Option<(&'a str, ScopeNames<'a>)> {
-    let rest = value.strip_suffix("%2Faws4_request")?;
-    // Each part up to the first byte it may not contain, which must start `%2F`: one pass
-    // both checks the part and finds its end.
-    let part = |s: &'a str, allowed: fn(u8) -> bool| {
-        let at = s.bytes().position(|b| !allowed(b))?;
-        Some((s.get(..at)?, s.get(at..)?.strip_prefix("%2F")?))
-    };
-    let (access_key_id, rest) = part(rest, |b| b.is_ascii_alphanumeric() || b == b'_')?;
-    let rest = rest
-        .get(..8)
-        .filter(|day| day.as_bytes() == date.date_bytes())
-        .and(rest.get(8..))?
-        .strip_prefix("%2F")?;
-    let (region, service) = part(rest, is_scope_byte)?;
-    let valid = (1..=128).contains(&access_key_id.len())
-        && (1..=64).contains(&region.len())
-        && (1..=64).contains(&service.len())
-        && service.bytes().all(is_scope_byte);
-    // No part has a `%`, so there were exactly five parts.
-    valid.then_some((access_key_id, ScopeNames { region, service }))
-}
-
-/// A byte of a region or service name (see [`is_scope_name`]).
-fn is_scope_byte(b: u8) -> bool {
-    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
 }
 
 /// Checks the parts of a credential, `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`.
@@ -1750,13 +1683,7 @@ pub(crate) fn parse_credential_parts<'a>(
     Ok((access_key_id, scope))
 }
 
-/// Parses `X-Amz-Expires`: whole seconds from 1 to the service's limit.
-#[cfg(test)]
-fn parse_expires(value: &str, scope: &Scope) -> Result<u32, Error> {
-    parse_expires_for(value, scope.service())
-}
-
-/// [`parse_expires`] for a scope's `service`.
+/// Parses `X-Amz-Expires`: whole seconds from 1 to the limit of the scope's `service`.
 fn parse_expires_for(value: &str, service: &str) -> Result<u32, Error> {
     if value.is_empty() || value.len() > 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Error::MalformedParameter {
@@ -1869,9 +1796,7 @@ mod tests {
     #[test]
     fn signatures() {
         let hex = "4fc3689a4477c18d6e19bf81d8f3b724b02886cd4ac45891af93dce35469328b";
-        let bytes = parse_signature(hex).unwrap();
-        assert_eq!(bytes[0], 0x4f);
-        assert_eq!(bytes[31], 0x8b);
+        assert_eq!(check_signature(hex), Ok(hex));
         for bad in [
             &hex[1..],
             &hex.to_ascii_uppercase(),
@@ -1879,7 +1804,7 @@ mod tests {
             &hex.replacen('4', "g", 1),
             "",
         ] {
-            assert!(parse_signature(bad).is_err(), "{bad:?}");
+            assert!(check_signature(bad).is_err(), "{bad:?}");
         }
     }
 
@@ -1915,68 +1840,7 @@ mod tests {
     }
 
     #[test]
-    fn the_usual_credential_shortcut_agrees_with_the_split() {
-        const PIECES: &[&str] = &[
-            "AKID",
-            "a_1",
-            "%2F",
-            "%2f",
-            "%",
-            "20200131",
-            "20200130",
-            "us-east-1",
-            "US",
-            "execute-api",
-            "-",
-            "aws4_request",
-            "aws4_request%2F",
-            "%2Faws4_request",
-            "/",
-            "",
-            "%2F%2F",
-            "x%2",
-        ];
-        let date = parse_amz_date("20200131T100233Z").unwrap();
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            usize::try_from(state % 1_000_003).unwrap()
-        };
-        let mut taken = 0;
-        for n in 0..30_000 {
-            let value: String = if n % 3 == 0 {
-                // Mostly well-formed, one part replaced.
-                let mut parts = [
-                    "AKIDEXAMPLE",
-                    "20200131",
-                    "us-east-1",
-                    "execute-api",
-                    "aws4_request",
-                ];
-                let at = next() % 6;
-                if let Some(part) = parts.get_mut(at) {
-                    *part = PIECES[next() % PIECES.len()];
-                }
-                parts.join("%2F")
-            } else {
-                (0..next() % 12)
-                    .map(|_| PIECES[next() % PIECES.len()])
-                    .collect()
-            };
-            let slow = parse_credential_parts(split_escaped(&value, "2F"), &date);
-            if let Some(fast) = parse_usual_credential(&value, &date) {
-                taken += 1;
-                assert_eq!(Ok(fast), slow, "{value}");
-            }
-            assert_eq!(parse_credential(&value, &date), slow, "{value}");
-        }
-        assert!(taken > 1_000, "{taken}");
-    }
-
-    #[test]
-    fn the_signature_check_accepts_what_the_parser_accepts() {
+    fn the_signature_check_accepts_exactly_64_lowercase_hex_digits() {
         let hex = "4fc3689a4477c18d6e19bf81d8f3b724b02886cd4ac45891af93dce35469328b";
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         for n in 0..5_000usize {
@@ -1990,16 +1854,12 @@ mod tests {
                 bytes.truncate(at);
             }
             let value = String::from_utf8(bytes).unwrap();
-            assert_eq!(
-                check_signature(&value).is_ok(),
-                parse_signature(&value).is_ok(),
-                "{value}"
-            );
-            if let (Ok(text), Ok(parsed)) = (check_signature(&value), parse_signature(&value)) {
-                assert_eq!(text, Hex64::new(&parsed).as_str());
-            }
+            let want = value.len() == 64
+                && value
+                    .bytes()
+                    .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+            assert_eq!(check_signature(&value).is_ok(), want, "{value}");
         }
-        assert_eq!(check_signature(hex), Ok(hex));
     }
 
     #[test]
@@ -2142,16 +2002,16 @@ mod tests {
     fn expiry_limits_follow_the_service() {
         let api = Scope::new("us-east-1", "execute-api").unwrap();
         let transcribe = Scope::new("us-east-1", "transcribe").unwrap();
-        assert_eq!(parse_expires("604800", &api).unwrap(), 604_800);
-        assert_eq!(parse_expires("300", &transcribe).unwrap(), 300);
+        assert_eq!(parse_expires_for("604800", api.service()).unwrap(), 604_800);
+        assert_eq!(parse_expires_for("300", transcribe.service()).unwrap(), 300);
         assert!(matches!(
-            parse_expires("301", &transcribe),
+            parse_expires_for("301", transcribe.service()),
             Err(Error::ExpiresOutOfRange { max: 300, .. })
         ));
         for bad in ["0", "604801", "99999999999999999999"] {
             assert!(
                 matches!(
-                    parse_expires(bad, &api),
+                    parse_expires_for(bad, api.service()),
                     Err(Error::ExpiresOutOfRange { .. } | Error::MalformedParameter { .. })
                 ),
                 "{bad}"
@@ -2159,7 +2019,7 @@ mod tests {
         }
         for bad in ["", "-1", "30.5", "%33", " 1"] {
             assert!(matches!(
-                parse_expires(bad, &api),
+                parse_expires_for(bad, api.service()),
                 Err(Error::MalformedParameter { .. })
             ));
         }

@@ -13,7 +13,7 @@ use crate::sink::Hex64;
 use crate::string_to_sign::{ALGORITHM, StringToSign};
 use crate::verify::{
     AuthParams, CredentialsLookup, Headers, QueryRequest, TokenUse, Verified, Verifier,
-    constant_time_eq, parse_amz_date, parse_credential_parts, parse_signature, signature_matches,
+    check_signature, constant_time_eq, parse_amz_date, parse_credential_parts, signature_matches,
 };
 
 /// The parts of an `Authorization` header.
@@ -82,7 +82,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let date = parse_amz_date(single_header(headers, "x-amz-date")?.trim())?;
         let (access_key_id, scope) =
             parse_credential_parts(authorization.credential.split('/'), &date)?;
-        parse_signature(authorization.signature).map_err(|_| Error::MalformedAuthorization {
+        check_signature(authorization.signature).map_err(|_| Error::MalformedAuthorization {
             reason: "Signature is not 64 lowercase hexadecimal digits",
         })?;
         let names = authorization.signed_headers.split(';');
