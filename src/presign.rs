@@ -755,7 +755,7 @@ impl<'a> Signer<'a> {
                 .sum()
         };
         let token = match self.token {
-            Some(Token::Raw(t)) => "&X-Amz-Security-Token=".len() + 3 * t.len(),
+            Some(Token::Raw(t)) => TOKEN_PARAM_PREFIX.len() + 3 * t.len(),
             Some(Token::Encoded(t)) => t.len(),
             None => 0,
         };

@@ -181,6 +181,16 @@ impl<const N: usize> Gather<N> {
         }
     }
 
+    /// How many bytes were gathered.
+    pub(crate) const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Keeps the first `len` bytes gathered (at a piece boundary, so still UTF-8).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
     /// Writes what was gathered to `sink`.
     #[inline]
     pub(crate) fn write_to(&self, sink: &mut impl Sink) {

@@ -110,10 +110,11 @@ pub(crate) fn write_rest(
     hash_hex: &[u8; 64],
 ) {
     let mut rest = Gather::<REST_MAX>::new();
-    // The time of day, the newline and the scope's date.
+    // The time of day, the newline and the scope's date (16 bytes: they always fit).
     rest.push_ascii(date.date_time_bytes().get(9..).unwrap_or_default());
     rest.push("\n");
     rest.push_ascii(date.date_bytes());
+    let head_len = rest.len();
     let fits = match scope_tail {
         ScopeTail::Of(scope) => {
             rest.push("/")
@@ -124,18 +125,15 @@ pub(crate) fn write_rest(
         }
         ScopeTail::Cached(tail) => rest.push(tail),
     } && rest.push_ascii(hash_hex);
-    if fits {
+    if !fits {
+        // Never with the names [`Scope::new`] accepts; kept so that no input can go wrong.
+        rest.truncate(head_len);
         rest.write_to(sink);
+        scope_tail.write(sink);
+        sink.put_ascii(hash_hex);
         return;
     }
-    // Never with the names [`Scope::new`] accepts; kept for completeness.
-    let mut head = Gather::<16>::new();
-    head.push_ascii(date.date_time_bytes().get(9..).unwrap_or_default());
-    head.push("\n");
-    head.push_ascii(date.date_bytes());
-    head.write_to(sink);
-    scope_tail.write(sink);
-    sink.put_ascii(hash_hex);
+    rest.write_to(sink);
 }
 
 /// The longest rest of a string to sign: time and date (16), the scope after the date with
@@ -157,5 +155,22 @@ struct Hex64Debug(Hex64);
 impl fmt::Debug for Hex64Debug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rest_is_the_same_whether_or_not_it_fits_the_gathering_buffer() {
+        let date = AmzDate::new(time::macros::datetime!(2020-01-31 10:02:33 UTC)).unwrap();
+        let hex = [b'a'; 64];
+        for tail in ["/us-east-1/execute-api/aws4_request\n", &"x".repeat(REST_MAX)] {
+            let mut got = String::new();
+            write_rest(&mut got, &date, ScopeTail::Cached(tail), &hex);
+            let want = format!("100233Z\n20200131{tail}{}", "a".repeat(64));
+            assert_eq!(got, want);
+        }
     }
 }
