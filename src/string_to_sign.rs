@@ -166,7 +166,10 @@ mod tests {
     fn the_rest_is_the_same_whether_or_not_it_fits_the_gathering_buffer() {
         let date = AmzDate::new(time::macros::datetime!(2020-01-31 10:02:33 UTC)).unwrap();
         let hex = [b'a'; 64];
-        for tail in ["/us-east-1/execute-api/aws4_request\n", &"x".repeat(REST_MAX)] {
+        for tail in [
+            "/us-east-1/execute-api/aws4_request\n",
+            &"x".repeat(REST_MAX),
+        ] {
             let mut got = String::new();
             write_rest(&mut got, &date, ScopeTail::Cached(tail), &hex);
             let want = format!("100233Z\n20200131{tail}{}", "a".repeat(64));
