@@ -163,6 +163,13 @@ pub(crate) fn write_presigned_get<S: Sink>(
     host: &str,
     write_query: impl FnOnce(&mut S),
 ) {
+    write_presigned_get_head(sink, path, path_is_canonical);
+    write_query(sink);
+    write_presigned_get_tail(sink, host);
+}
+
+/// The part of [`write_presigned_get`] before the query: `GET\n{canonical path}\n`.
+pub(crate) fn write_presigned_get_head(sink: &mut impl Sink, path: &str, path_is_canonical: bool) {
     sink.put("GET\n");
     if path_is_canonical {
         sink.put(path);
@@ -170,7 +177,11 @@ pub(crate) fn write_presigned_get<S: Sink>(
         write_canonical_uri(sink, path, true);
     }
     sink.put("\n");
-    write_query(sink);
+}
+
+/// The part of [`write_presigned_get`] after the query: `\nhost:{host}\n\nhost\n{empty
+/// payload's hash}`.
+pub(crate) fn write_presigned_get_tail(sink: &mut impl Sink, host: &str) {
     sink.put("\nhost:");
     sink.put(host);
     sink.put(PRESIGNED_GET_TAIL);

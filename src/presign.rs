@@ -14,7 +14,10 @@ use time::OffsetDateTime;
 use zeroize::Zeroize as _;
 
 use crate::amz_date::AmzDate;
-use crate::canonical::{SECURITY_TOKEN, split_query, write_presigned_get};
+use crate::canonical::{
+    SECURITY_TOKEN, split_query, write_presigned_get, write_presigned_get_head,
+    write_presigned_get_tail,
+};
 use crate::credentials::{Credentials, Redacted};
 use crate::encode::{Keep, encode_into, encoded_len, reencode_query_component};
 use crate::error::Error;
@@ -305,19 +308,81 @@ pub fn presign_url_with_options(
         scope_tail: ScopeTail::Of(scope),
     };
     let mut out = String::new();
-    signer.presign_into(url, time, expires, &mut out, |date, out| {
+    signer.presign_into(url, time, expires, &mut out, &Derive(credentials))?;
+    Ok(PresignedUrl(out))
+}
+
+/// Where a presign gets its signing key and the pieces cached with it: derived on the call
+/// ([`Derive`]) or from a [`Presigner`]'s cache.
+trait KeySource {
+    /// Whether [`KeySource::keep_prefix`] keeps anything (if not, the canonical request is
+    /// hashed in fewer pieces).
+    const KEEPS_PREFIX: bool;
+
+    /// Appends [`Signer::write_auth_head`]'s output for `date` to `out` and returns the HMAC
+    /// state keyed with the date's signing key, with the string to sign's [head](write_head)
+    /// written; and, when `path` is given and a state was kept for it on this date, the
+    /// SHA-256 state after the canonical request's [stable prefix](StablePrefix).
+    fn begin_auth(
+        &self,
+        signer: &Signer<'_>,
+        date: &AmzDate,
+        out: &mut String,
+        path: Option<StablePrefix<'_>>,
+    ) -> (HmacSha256, Option<Sha256>);
+
+    /// Offers `state`, the SHA-256 state after `prefix` on `date`, for the next presign.
+    fn keep_prefix(&self, date: &AmzDate, prefix: StablePrefix<'_>, state: &Sha256);
+}
+
+/// The key derived on the call, for [`presign_url`]: nothing is kept.
+struct Derive<'a>(&'a Credentials);
+
+impl KeySource for Derive<'_> {
+    const KEEPS_PREFIX: bool = false;
+
+    fn begin_auth(
+        &self,
+        signer: &Signer<'_>,
+        date: &AmzDate,
+        out: &mut String,
+        _: Option<StablePrefix<'_>>,
+    ) -> (HmacSha256, Option<Sha256>) {
         signer.write_auth_head(date, out);
         let mut mac = SigningKey::derive_for_date(
-            credentials.secret_access_key(),
+            self.0.secret_access_key(),
             date.date_bytes(),
-            scope.region(),
-            scope.service(),
+            signer.scope.region(),
+            signer.scope.service(),
         )
         .mac();
         write_head(&mut mac, date);
-        mac
-    })?;
-    Ok(PresignedUrl(out))
+        (mac, None)
+    }
+
+    fn keep_prefix(&self, _: &AmzDate, _: StablePrefix<'_>, _: &Sha256) {}
+}
+
+/// What the start of a presigned `GET`'s canonical request depends on when the URL's own
+/// query [`is_simple_query`] (so that its parameters all sort after the authentication
+/// parameters): `GET\n{canonical path}\n` and then [`Signer::write_auth_head`]'s output,
+/// which is fixed for a date. That prefix is the same for every presign of the same path on
+/// the same date (only the time of day follows it), so a [`Presigner`] keeps the SHA-256
+/// state after it: for a path such as `/dev` the prefix is over 128 bytes, two SHA-256
+/// blocks that are then not compressed again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct StablePrefix<'a> {
+    path: &'a str,
+    path_is_canonical: bool,
+}
+
+impl<'a> StablePrefix<'a> {
+    fn of(target: &Target<'a>) -> Self {
+        Self {
+            path: target.path,
+            path_is_canonical: target.path_is_canonical,
+        }
+    }
 }
 
 /// A reusable presigner for one set of credentials, region and service.
@@ -325,7 +390,11 @@ pub fn presign_url_with_options(
 /// It caches what does not change between calls: the signing key of the current UTC date
 /// (derived on first use and again whenever the date changes) with the `X-Amz-Algorithm`,
 /// `X-Amz-Credential` and `X-Amz-Date` parameters up to that date, the percent-encoded
-/// session token, and the service's rules. A presign then costs little more than the SHA-256 and HMAC
+/// session token, and the service's rules. It also keeps the SHA-256 state after the start
+/// of the last canonical request (`GET`, the path and the authentication parameters up to
+/// the time of day) when the URL's own parameters sort after the `X-Amz-*` ones (such as
+/// `?room=lobby`): presigning the same path again on the same date then hashes two blocks
+/// fewer. The kept state is compared by path and date and holds nothing secret. A presign then costs little more than the SHA-256 and HMAC
 /// it cannot avoid, and allocates only the returned URL ([`Presigner::presign_into`] reuses
 /// the caller's buffer and allocates nothing once it is large enough). Its URLs are
 /// byte-identical to [`presign_url`]'s. It is `Send + Sync`: share one behind an `Arc`.
@@ -371,7 +440,24 @@ struct DateCache {
     /// [`Signer::write_auth_head`] for that date. Its capacity is reserved up front, so that
     /// neither the first presign nor a change of date allocates.
     auth_head: String,
+    /// The SHA-256 state after the last [`StablePrefix`] on that date, for the path
+    /// `prefix_path` (whose capacity, reserved up front, is the longest path kept).
+    prefix: Option<Sha256>,
+    prefix_path: String,
+    prefix_path_is_canonical: bool,
 }
+
+impl DateCache {
+    fn prefix_path(&self) -> StablePrefix<'_> {
+        StablePrefix {
+            path: &self.prefix_path,
+            path_is_canonical: self.prefix_path_is_canonical,
+        }
+    }
+}
+
+/// The longest URL path whose [`StablePrefix`] a [`Presigner`] keeps.
+const MAX_KEPT_PATH: usize = 256;
 
 impl Presigner {
     /// A presigner with the default options.
@@ -404,6 +490,9 @@ impl Presigner {
             cache: Mutex::new(DateCache {
                 key: None,
                 auth_head,
+                prefix: None,
+                prefix_path: String::with_capacity(MAX_KEPT_PATH),
+                prefix_path_is_canonical: false,
             }),
         }
     }
@@ -457,15 +546,22 @@ impl Presigner {
             sign_token: self.options.signs_token(self.rules),
             scope_tail: ScopeTail::Cached(&self.scope_tail),
         };
-        signer.presign_into(url, time, expires, out, |date, out| {
-            self.begin_auth(&signer, date, out)
-        })
+        signer.presign_into(url, time, expires, out, self)
     }
+}
 
-    /// Appends the start of the authentication parameters for `date` to `out` and returns the
-    /// HMAC state keyed with the date's signing key, both from the cache (refreshed first if
-    /// the date changed). The lock is held only for the copy.
-    fn begin_auth(&self, signer: &Signer<'_>, date: &AmzDate, out: &mut String) -> HmacSha256 {
+impl KeySource for Presigner {
+    const KEEPS_PREFIX: bool = true;
+
+    /// From the cache (refreshed first if the date changed). The lock is held only for the
+    /// copies.
+    fn begin_auth(
+        &self,
+        signer: &Signer<'_>,
+        date: &AmzDate,
+        out: &mut String,
+        path: Option<StablePrefix<'_>>,
+    ) -> (HmacSha256, Option<Sha256>) {
         let mut day = [0u8; 8];
         day.copy_from_slice(date.date_bytes().get(..8).unwrap_or(&[0; 8]));
         // A poisoned lock only means another thread panicked while holding it; the cache is
@@ -486,11 +582,33 @@ impl Presigner {
                 cache.auth_head.clear();
                 signer.write_auth_head(date, &mut cache.auth_head);
                 cache.key = Some((day, mac.clone()));
+                cache.prefix = None;
                 mac
             }
         };
         out.push_str(&cache.auth_head);
-        mac
+        let prefix = cache
+            .prefix
+            .as_ref()
+            .filter(|_| path.is_some_and(|p| p == cache.prefix_path()))
+            .cloned();
+        (mac, prefix)
+    }
+
+    /// Keeps `state` if `prefix.path` fits the space reserved for it and the cache is still
+    /// for `date`; never allocates.
+    fn keep_prefix(&self, date: &AmzDate, prefix: StablePrefix<'_>, state: &Sha256) {
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let same_day = cache
+            .key
+            .as_ref()
+            .is_some_and(|(day, _)| date.date_bytes().get(..8) == Some(&day[..]));
+        if same_day && prefix.path.len() <= cache.prefix_path.capacity() {
+            cache.prefix_path.clear();
+            cache.prefix_path.push_str(prefix.path);
+            cache.prefix_path_is_canonical = prefix.path_is_canonical;
+            cache.prefix = Some(state.clone());
+        }
     }
 }
 
@@ -608,6 +726,9 @@ struct Layout<'t> {
     /// Where the URL's own query is in the output when it [`is_simple_query`] (and so is not
     /// recorded in the URL's parameters).
     simple_query: Option<(usize, usize)>,
+    /// Where the time of day of `X-Amz-Date` starts: what comes before it in the canonical
+    /// request is the [`StablePrefix`] (for a simple query).
+    time_at: usize,
     signature_at: usize,
     token_after_signature: Option<&'t str>,
 }
@@ -695,13 +816,13 @@ fn credential_len(access_key_id: &str, scope: &Scope) -> usize {
 }
 
 impl<'a> Signer<'a> {
-    fn presign_into(
+    fn presign_into<K: KeySource>(
         &self,
         url: &str,
         time: OffsetDateTime,
         expires: Duration,
         out: &mut String,
-        begin_auth: impl FnOnce(&AmzDate, &mut String) -> HmacSha256,
+        keys: &K,
     ) -> Result<(), Error> {
         out.clear();
         let expires = expires_secs(expires, self.rules, self.scope.service())?;
@@ -709,10 +830,19 @@ impl<'a> Signer<'a> {
         let mut storage: UrlStorage = None;
         let target = Target::parse_with(url, &mut storage)?;
         let mut user_params = Params::new();
-        let (layout, mut mac) = self
-            .write_url(&target, &date, expires, &mut user_params, out, begin_auth)
+        let (layout, mut mac, prefix) = self
+            .write_url(&target, &date, expires, &mut user_params, out, keys)
             .inspect_err(|_| out.clear())?;
-        self.sign(&target, &date, &layout, &mut user_params, out, &mut mac);
+        self.sign(
+            &target,
+            &date,
+            &layout,
+            &mut user_params,
+            out,
+            &mut mac,
+            prefix,
+            keys,
+        );
         let hex = Signature::from_mac(mac).hex();
         if layout.signature_at == out.len() {
             out.push_str(hex.as_str());
@@ -774,18 +904,18 @@ impl<'a> Signer<'a> {
 
     /// Writes the URL up to `X-Amz-Signature=` (followed, for a raw session token, by the
     /// encoded token: the signature is inserted in front of it later), and records the URL's
-    /// own parameters in `user_params`. `begin_auth` appends [`Signer::write_auth_head`]'s output
-    /// and returns the keyed HMAC state. Returns where the other parameters and the signature
-    /// are, and the HMAC state.
-    fn write_url(
+    /// own parameters in `user_params`. `keys` appends [`Signer::write_auth_head`]'s output
+    /// and gives the keyed HMAC state. Returns where the other parameters and the signature
+    /// are, the HMAC state, and the SHA-256 state after the [`StablePrefix`] if `keys` kept it.
+    fn write_url<K: KeySource>(
         &self,
         target: &Target<'_>,
         date: &AmzDate,
         expires: u32,
         user_params: &mut Params,
         out: &mut String,
-        begin_auth: impl FnOnce(&AmzDate, &mut String) -> HmacSha256,
-    ) -> Result<(Layout<'a>, HmacSha256), Error> {
+        keys: &K,
+    ) -> Result<(Layout<'a>, HmacSha256, Option<Sha256>), Error> {
         let (expires_buf, expires_digits) = digits(expires);
         let query = target.query.unwrap_or_default();
         let simple_query = target
@@ -812,7 +942,8 @@ impl<'a> Signer<'a> {
 
         // X-Amz-Algorithm, X-Amz-Credential, and X-Amz-Date up to the time of day.
         let algorithm_start = out.len();
-        let mac = begin_auth(date, out);
+        let stable_prefix = simple_query.then(|| StablePrefix::of(target));
+        let (mac, prefix) = keys.begin_auth(self, date, out, stable_prefix);
         let algorithm = Param {
             start: algorithm_start,
             eq: algorithm_start + "X-Amz-Algorithm".len(),
@@ -827,6 +958,7 @@ impl<'a> Signer<'a> {
                 + credential_len(self.access_key_id, self.scope),
         };
         let date_start = credential.end + 1;
+        let time_at = out.len();
         out.put_ascii(date.date_time_bytes().get(9..).unwrap_or_default());
         let date_param = Param {
             start: date_start,
@@ -884,10 +1016,12 @@ impl<'a> Signer<'a> {
             Layout {
                 auth,
                 simple_query: simple_query.then_some((query_start, query_start + query.len())),
+                time_at,
                 signature_at,
                 token_after_signature,
             },
             mac,
+            prefix,
         ))
     }
 
@@ -922,10 +1056,14 @@ impl<'a> Signer<'a> {
         after_signature
     }
 
-    /// Hashes the canonical request (built from slices of `out`) and writes the rest of the
-    /// string to sign into `mac` (by reference: the HMAC state is large, and moving it is a
-    /// copy).
-    fn sign(
+    /// Hashes the canonical request (built from slices of `out`, after the state `prefix`
+    /// when `keys` kept one) and writes the rest of the string to sign into `mac` (by
+    /// reference: the HMAC state is large, and moving it is a copy).
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "private; the pieces of one presign, passed by reference"
+    )]
+    fn sign<K: KeySource>(
         &self,
         target: &Target<'_>,
         date: &AmzDate,
@@ -933,18 +1071,39 @@ impl<'a> Signer<'a> {
         user_params: &mut Params,
         out: &str,
         mac: &mut HmacSha256,
+        prefix: Option<Sha256>,
+        keys: &K,
     ) {
         let user_params = user_params.as_mut_slice();
         if let Some((start, end)) = layout.simple_query {
-            let mut hasher = Sha256::new();
-            write_presign_canonical_request_with(&mut hasher, target, |sink| {
-                write_simple_canonical_query(
-                    sink,
-                    out,
-                    layout.auth.as_slice(),
-                    out.get(start..end).unwrap_or_default(),
-                );
-            });
+            let query = out.get(start..end).unwrap_or_default();
+            let auth = layout.auth.as_slice();
+            let hasher = match auth.first() {
+                Some(AuthParam::InOut(algorithm)) if K::KEEPS_PREFIX && is_simple_layout(auth) => {
+                    let stable = StablePrefix::of(target);
+                    let mut hasher = prefix.unwrap_or_else(|| {
+                        let mut hasher = Sha256::new();
+                        write_presigned_get_head(
+                            &mut hasher,
+                            stable.path,
+                            stable.path_is_canonical,
+                        );
+                        hasher.put(out.get(algorithm.start..layout.time_at).unwrap_or_default());
+                        keys.keep_prefix(date, stable, &hasher);
+                        hasher
+                    });
+                    write_simple_canonical_query(&mut hasher, out, auth, query, layout.time_at);
+                    write_presigned_get_tail(&mut hasher, target.host);
+                    hasher
+                }
+                _ => {
+                    let mut hasher = Sha256::new();
+                    write_presign_canonical_request_with(&mut hasher, target, |sink| {
+                        write_simple_canonical_query(sink, out, auth, query, 0);
+                    });
+                    hasher
+                }
+            };
             self.sign_hash(date, hasher.finalize().into(), mac);
             return;
         }
@@ -1163,7 +1322,10 @@ fn write_canonical_query(sink: &mut impl Sink, out: &str, user: &[Param], auth: 
 }
 
 /// [`write_canonical_query`] for a query that [`is_simple_query`]: the authentication
-/// parameters, then `query` after a `&`.
+/// parameters, then `query` after a `&`. When the parameters have one of the two
+/// [simple layouts](is_simple_layout), what comes before `out[from]` is skipped (it was
+/// hashed already: `from` is at most the start of `X-Amz-Algorithm`, or the time of day in
+/// `X-Amz-Date`); `from` is ignored otherwise.
 ///
 /// [`Signer::write_url`] writes `X-Amz-Algorithm` to `X-Amz-Expires` one after the other,
 /// then `&X-Amz-SignedHeaders=host&X-Amz-Signature=`: without a signed session token, or with
@@ -1174,6 +1336,7 @@ fn write_simple_canonical_query(
     out: &str,
     auth: &[AuthParam<'_>],
     query: &str,
+    from: usize,
 ) {
     let slice = |start: usize, end: usize| out.get(start..end).unwrap_or_default();
     let signed_headers_end =
@@ -1186,7 +1349,10 @@ fn write_simple_canonical_query(
             _,
             AuthParam::InOut(signed_headers),
         ] => {
-            sink.put(slice(algorithm.start, signed_headers_end(signed_headers)));
+            sink.put(slice(
+                from.max(algorithm.start),
+                signed_headers_end(signed_headers),
+            ));
         }
         [
             AuthParam::InOut(algorithm),
@@ -1196,7 +1362,7 @@ fn write_simple_canonical_query(
             token,
             AuthParam::InOut(signed_headers),
         ] => {
-            sink.put(slice(algorithm.start, expires.end));
+            sink.put(slice(from.max(algorithm.start), expires.end));
             match token {
                 // Either way with the `&` in front (see `Signer::write_token`).
                 AuthParam::InOut(token) => sink.put(slice(token.start - 1, token.end)),
@@ -1212,6 +1378,29 @@ fn write_simple_canonical_query(
         }
     }
     sink.put(query);
+}
+
+/// Whether `auth` has one of the two layouts of [`write_simple_canonical_query`]: the
+/// parameters `X-Amz-Algorithm` to `X-Amz-SignedHeaders` all in the output, with at most the
+/// session token from the cache among them.
+fn is_simple_layout(auth: &[AuthParam<'_>]) -> bool {
+    matches!(
+        auth,
+        [
+            AuthParam::InOut(_),
+            AuthParam::InOut(_),
+            AuthParam::InOut(_),
+            AuthParam::InOut(_),
+            AuthParam::InOut(_),
+        ] | [
+            AuthParam::InOut(_),
+            AuthParam::InOut(_),
+            AuthParam::InOut(_),
+            AuthParam::InOut(_),
+            _,
+            AuthParam::InOut(_),
+        ]
+    )
 }
 
 /// Writes `s`, after a `&` unless it is the first parameter.
@@ -1263,6 +1452,68 @@ fn key_before(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The kept state is what the next presign of the same path starts from (replacing it
+    /// with a wrong one changes the signature), is not used for another path, is dropped at a
+    /// change of date, and is not kept for a path longer than [`MAX_KEPT_PATH`].
+    #[test]
+    #[allow(clippy::unwrap_used, reason = "a test")]
+    fn the_stable_prefix_is_kept_per_path_and_date() {
+        let credentials = Credentials::new("AKIDEXAMPLE", "secret", None).unwrap();
+        let scope = Scope::new("us-east-1", "execute-api").unwrap();
+        let presigner = Presigner::new(credentials.clone(), scope.clone());
+        let time = time::macros::datetime!(2020-01-31 10:02:33 UTC);
+        let expires = Duration::from_secs(300);
+        let reference =
+            |url: &str, time| presign_url(url, &credentials, &scope, time, expires).unwrap();
+        let kept_path = || {
+            let cache = presigner.cache.lock().unwrap();
+            cache.prefix.as_ref().map(|_| cache.prefix_path.clone())
+        };
+        let url = "wss://h.example/dev?room=lobby";
+        assert_eq!(
+            presigner.presign(url, time, expires).unwrap(),
+            reference(url, time)
+        );
+        assert_eq!(kept_path().as_deref(), Some("/dev"));
+        presigner.cache.lock().unwrap().prefix = Some(Sha256::new());
+        assert_ne!(
+            presigner.presign(url, time, expires).unwrap(),
+            reference(url, time)
+        );
+        // Another path replaces it.
+        let other = "wss://h.example/prod?room=lobby";
+        assert_eq!(
+            presigner.presign(other, time, expires).unwrap(),
+            reference(other, time)
+        );
+        assert_eq!(kept_path().as_deref(), Some("/prod"));
+        assert_eq!(
+            presigner.presign(url, time, expires).unwrap(),
+            reference(url, time)
+        );
+        // A query that is not simple neither uses nor replaces it.
+        let sorted_first = "wss://h.example/x?A=1";
+        assert_eq!(
+            presigner.presign(sorted_first, time, expires).unwrap(),
+            reference(sorted_first, time)
+        );
+        assert_eq!(kept_path().as_deref(), Some("/dev"));
+        // A new date drops it.
+        let next_day = time + Duration::from_secs(86_400);
+        presigner.cache.lock().unwrap().prefix = Some(Sha256::new());
+        assert_eq!(
+            presigner.presign(url, next_day, expires).unwrap(),
+            reference(url, next_day)
+        );
+        // Too long a path is signed but not kept.
+        let long = format!("wss://h.example/{}", "a".repeat(MAX_KEPT_PATH));
+        assert_eq!(
+            presigner.presign(&long, next_day, expires).unwrap(),
+            reference(&long, next_day)
+        );
+        assert_eq!(kept_path().as_deref(), Some("/dev"));
+    }
 
     #[test]
     fn simple_queries_are_canonical_sorted_and_after_the_auth_parameters() {
