@@ -72,6 +72,23 @@ fn entry_points(c: &mut Criterion) {
             });
         });
 
+        // Two paths in turn: the kept canonical-request prefix is replaced on every call, so
+        // this is the warm presign without it (two SHA-256 blocks more, and a lock more).
+        let other = URL.replace("/dev?", "/prod?");
+        let mut flip = false;
+        group.bench_function(
+            BenchmarkId::new("Presigner::presign_into (two paths in turn)", name),
+            |b| {
+                b.iter(|| {
+                    flip = !flip;
+                    let url = if flip { URL } else { other.as_str() };
+                    presigner
+                        .presign_into(black_box(url), black_box(time()), EXPIRES, &mut buffer)
+                        .map(|()| buffer.len())
+                });
+            },
+        );
+
         group.bench_function(BenchmarkId::new("Presigner::new+presign", name), |b| {
             b.iter_batched(
                 || (creds.clone(), scope.clone()),

@@ -18,7 +18,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(which), Some(case)) = (args.get(1), args.get(2)) else {
         eprintln!(
-            "usage: profile <sigv4-wss-warm|sigv4-wss-cold|sigv4-wss-verify|sigv4-wss-verify-request|aws-sigv4|floor|floor-cold> <token|no-token> [iterations]"
+            "usage: profile <sigv4-wss-warm|sigv4-wss-warm-two-paths|sigv4-wss-cold|sigv4-wss-verify|sigv4-wss-verify-request|aws-sigv4|floor|floor-cold> <token|no-token> [iterations]"
         );
         std::process::exit(2);
     };
@@ -34,6 +34,15 @@ fn main() {
             let s = SigV4WssWarm::new(case);
             for _ in 0..n {
                 total += s.presign(black_box(URL), black_box(time())).len();
+            }
+        }
+        "sigv4-wss-warm-two-paths" => {
+            // Two paths in turn: the presigner's kept canonical-request prefix never matches.
+            let s = SigV4WssWarm::new(case);
+            let other = URL.replace("/dev?", "/prod?");
+            for i in 0..n {
+                let url = if i % 2 == 0 { URL } else { other.as_str() };
+                total += s.presign(black_box(url), black_box(time())).len();
             }
         }
         "sigv4-wss-cold" => {
