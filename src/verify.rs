@@ -1043,26 +1043,9 @@ impl<'a> QueryRequest<'a> {
         token_hint: Option<&'a str>,
         known_head: Option<&KnownHead>,
     ) -> Result<Self, Error> {
-        let mut first = None;
-        visit_special(
-            url.as_bytes(),
-            |b| b == b'?' || b == b'#',
-            |i| {
-                first = Some(i);
-                false
-            },
-        );
-        let split = first
-            .filter(|&at| url.as_bytes().get(at) == Some(&b'?'))
-            .and_then(|at| Some((url.get(..at)?, url.get(at + 1..)?)));
-        // The URL parser trims spaces and control characters at the ends of its input: at
-        // the end of `head` they are inside the whole URL (`/ ?` has the path `/%20`), so
-        // such a URL takes the full parse.
         // (Written as one condition so that the large request is not moved in and out of
         // options on the way.)
-        if let Some((head, query)) = split
-            && head.as_bytes().last().is_some_and(|&b| b > b' ')
-        {
+        if let Some((head, query)) = split_head(url) {
             // Completed inside the result and returned as it is, not moved out and back.
             let mut quick = Self::parse_with_hint(method, "", query, token_hint);
             if let Ok(request) = &mut quick
@@ -1261,6 +1244,27 @@ impl<'a> QueryRequest<'a> {
         all.sort_unstable();
         all
     }
+}
+
+/// The head (before `?`) and query of `url`, when the query can be read apart from the head
+/// (see [`QueryRequest::from_url`]): the first `?` comes before any `#`, and the head does not
+/// end with a space or control character. The URL parser trims those at the ends of its
+/// input, but at the end of the head they are inside the whole URL (`/ ?` has the path
+/// `/%20`), so such a URL takes the full parse.
+fn split_head(url: &str) -> Option<(&str, &str)> {
+    let mut first = None;
+    visit_special(
+        url.as_bytes(),
+        |b| b == b'?' || b == b'#',
+        |i| {
+            first = Some(i);
+            false
+        },
+    );
+    first
+        .filter(|&at| url.as_bytes().get(at) == Some(&b'?'))
+        .and_then(|at| Some((url.get(..at)?, url.get(at + 1..)?)))
+        .filter(|(head, _)| head.as_bytes().last().is_some_and(|&b| b > b' '))
 }
 
 /// Writes canonical query parameters, gathering those that follow each other in the query
