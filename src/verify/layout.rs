@@ -399,11 +399,14 @@ fn token_is_cached(token: Option<(&str, &str)>, cached: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use core::time::Duration;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     use time::macros::datetime;
 
     use super::*;
-    use crate::{Presigner, Scope};
+    use crate::{Error, Presigner, Scope};
 
     const HOST: &str = "abc123defg.execute-api.us-east-1.amazonaws.com";
     /// The URL of `benches/verify.rs`.
@@ -516,5 +519,142 @@ mod tests {
         assert!(!token_is_cached(Some(("", "a%2Fc")), Some("a%2Fb")));
         assert!(token_is_cached(Some(("", "a%2Fb")), Some("a%2Fb")));
         assert!(token_is_cached(None, None));
+    }
+
+    /// The URLs of a cache regression test: each of two access keys (one with a session
+    /// token), regions, dates and URL heads.
+    struct Signed {
+        url: String,
+        host: &'static str,
+        now: OffsetDateTime,
+    }
+
+    #[test]
+    fn a_cache_filled_by_another_key_scope_date_or_head_decides_as_an_empty_one() {
+        let a = Credentials::new("AKIDA", "secret/a", Some("token+a/")).unwrap();
+        let b = Credentials::new("AKIDB", "secret+b", None).unwrap();
+        let lookup: HashMap<String, Credentials> = [a.clone(), b.clone()]
+            .into_iter()
+            .map(|c| (c.access_key_id().to_owned(), c))
+            .collect();
+        let mut signed = Vec::new();
+        for creds in [&a, &b] {
+            for region in ["us-east-1", "eu-west-1"] {
+                let presigner =
+                    Presigner::new(creds.clone(), Scope::new(region, "execute-api").unwrap());
+                for at in [
+                    datetime!(2020-01-31 23:59:50 UTC),
+                    datetime!(2020-02-01 00:00:05 UTC),
+                ] {
+                    for (host, path) in [("h1.example.com", "/dev"), ("h2.example.com", "/")] {
+                        let url = presigner
+                            .presign(
+                                &format!("wss://{host}{path}?room=lobby"),
+                                at,
+                                Duration::from_secs(300),
+                            )
+                            .unwrap();
+                        signed.push(Signed {
+                            url: url.into_string(),
+                            host,
+                            now: at + Duration::from_secs(1),
+                        });
+                    }
+                }
+            }
+        }
+        let mut fast = 0;
+        for filler in &signed {
+            for checked in &signed {
+                let target = &checked.url["wss://".len() + checked.host.len()..];
+                let headers = [("host", checked.host)];
+                for now in [checked.now, filler.now] {
+                    let warm = Verifier::new(lookup.clone());
+                    warm.verify_url(&filler.url, filler.now).unwrap();
+                    let key = warm.cached_key().unwrap();
+                    fast += usize::from(
+                        warm.verify_url_layout(&key, "GET", &checked.url, now)
+                            .is_ok(),
+                    );
+                    assert_eq!(
+                        warm.verify_url(&checked.url, now),
+                        Verifier::new(lookup.clone()).verify_url(&checked.url, now),
+                        "{} after {}",
+                        checked.url,
+                        filler.url
+                    );
+                    let warm = Verifier::new(lookup.clone());
+                    warm.verify_url(&filler.url, filler.now).unwrap();
+                    assert_eq!(
+                        warm.verify_request("GET", target, &headers, now),
+                        Verifier::new(lookup.clone()).verify_request("GET", target, &headers, now),
+                        "{} after {}",
+                        checked.url,
+                        filler.url
+                    );
+                }
+            }
+        }
+        // The fast path serves the URLs of the filler's key, scope and date, whatever their
+        // head (2 of the 16), at both times (within the validity of either URL).
+        assert_eq!(fast, 16 * 2 * 2);
+    }
+
+    #[test]
+    fn the_lookup_is_asked_once_per_verification() {
+        let scope = Scope::new("us-east-1", "execute-api").unwrap();
+        let old = Credentials::new("AKIDEXAMPLE", "old-secret", None).unwrap();
+        let new = Credentials::new("AKIDEXAMPLE", "new-secret", None).unwrap();
+        let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+        let presign = |creds: &Credentials, url: &str| {
+            Presigner::new(creds.clone(), scope.clone())
+                .presign(url, signed_at, Duration::from_secs(300))
+                .unwrap()
+                .into_string()
+        };
+        let old_url = presign(&old, URL);
+        let new_url = presign(&new, URL);
+        let other_url = presign(
+            &old,
+            "wss://abc123defg.execute-api.us-east-1.amazonaws.com/x",
+        );
+        let current = Mutex::new(Some(old.clone()));
+        let calls = AtomicUsize::new(0);
+        let verifier = Verifier::new(|_: &str| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            current.lock().unwrap().clone()
+        });
+        let check = |url: &str, want: Result<(), Error>| {
+            calls.store(0, Ordering::Relaxed);
+            let got = verifier.verify_url(url, signed_at).map(|_| ());
+            assert_eq!(got, want, "{url}");
+            assert_eq!(calls.load(Ordering::Relaxed), 1, "{url}");
+            calls.store(0, Ordering::Relaxed);
+            let got = verifier
+                .verify_request("GET", target(url), &[("host", HOST)], signed_at)
+                .map(|_| ());
+            assert_eq!(got, want, "{url}");
+            assert_eq!(calls.load(Ordering::Relaxed), 1, "{url}");
+        };
+        // Cold, then warm (the fast path), then a bad signature (the fast path gives up
+        // after the lookup).
+        check(&old_url, Ok(()));
+        check(&old_url, Ok(()));
+        check(&other_url, Ok(()));
+        let at = old_url.find("X-Amz-Signature=").unwrap() + "X-Amz-Signature=".len();
+        let flipped = if &old_url[at..=at] == "0" { "1" } else { "0" };
+        let mut forged = old_url.clone();
+        forged.replace_range(at..=at, flipped);
+        check(&forged, Err(Error::SignatureMismatch));
+        // The secret rotates: the cached key no longer serves.
+        *current.lock().unwrap() = Some(new.clone());
+        check(&old_url, Err(Error::SignatureMismatch));
+        check(&new_url, Ok(()));
+        // Revoked.
+        *current.lock().unwrap() = None;
+        let unknown = Err(Error::UnknownAccessKey {
+            access_key_id: "AKIDEXAMPLE".to_owned(),
+        });
+        check(&new_url, unknown);
     }
 }
