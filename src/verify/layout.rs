@@ -403,10 +403,11 @@ mod tests {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    use proptest::prelude::*;
     use time::macros::datetime;
 
     use super::*;
-    use crate::{Error, Presigner, Scope};
+    use crate::{Error, Presigner, Scope, SessionTokenMode};
 
     const HOST: &str = "abc123defg.execute-api.us-east-1.amazonaws.com";
     /// The URL of `benches/verify.rs`.
@@ -656,5 +657,215 @@ mod tests {
             access_key_id: "AKIDEXAMPLE".to_owned(),
         });
         check(&new_url, unknown);
+    }
+
+    /// What a property case signs, and how.
+    type Signing = (
+        Option<String>,
+        &'static str,
+        [SessionTokenMode; 2],
+        &'static str,
+        String,
+    );
+    /// What it does to the URL: edits (position, kind, byte), the header list, clock skew.
+    type Checking = (Vec<(usize, u8, u8)>, usize, u64);
+
+    fn signing() -> impl Strategy<Value = Signing> {
+        let token = prop_oneof![
+            1 => Just(None),
+            3 => "[A-Za-z0-9/+=]{1,60}".prop_map(Some),
+            1 => "[!-~]{1,30}".prop_map(Some),
+        ];
+        let service = prop::sample::select(&["execute-api", "iotdevicegateway"][..]);
+        let mode = prop_oneof![
+            4 => Just(SessionTokenMode::ServiceDefault),
+            1 => Just(SessionTokenMode::Signed),
+            1 => Just(SessionTokenMode::Unsigned),
+        ];
+        let head = prop::sample::select(
+            &[
+                "wss://h.example.com/dev",
+                "wss://h.example.com",
+                "wss://h.example.com:8443/a/b/",
+                "wss://H.Example.com/a/../dev",
+                "wss://h.example.com/d%20v/@c",
+                "ws://h.example.com/x y",
+            ][..],
+        );
+        let query = prop_oneof![
+            prop::sample::select(
+                &[
+                    "",
+                    "room=lobby",
+                    "a=1&b=2",
+                    "a=1&a=1",
+                    "room=Lobby~.-_",
+                    "z=",
+                    "Y=1",
+                    "b=2&a=1",
+                    "A=1",
+                    "X=1",
+                    "x-amz-date=1",
+                    "room",
+                    "a=b=c",
+                    "a%20b=1",
+                    "a=b+c",
+                    "room=lobby&X-Amz-Foo=1",
+                ][..]
+            )
+            .prop_map(str::to_owned),
+            "[a-z]{1,3}=[a-z0-9]{0,3}(&[a-z]{1,3}=[a-z0-9]{0,3}){0,2}",
+            "[a-zA-Z0-9%+=&~._-]{0,16}",
+        ];
+        (token, service, [mode.clone(), mode], head, query)
+    }
+
+    fn checking() -> impl Strategy<Value = Checking> {
+        // Bytes that matter to the layout and the scan: separators, escapes, hex digits in
+        // either case, the first byte of the authentication parameters' keys.
+        let byte = prop::sample::select(&b"%&=#?+ 2FfAa0~Xx-/"[..]);
+        let edit = (any::<usize>(), 0..3u8, byte);
+        (
+            prop::collection::vec(edit, 0..3),
+            0..HEADER_LISTS,
+            prop::sample::select(&[300, 0][..]),
+        )
+    }
+
+    const HEADER_LISTS: usize = 6;
+
+    /// A list of received headers for a URL of `host`.
+    fn header_list(host: &str, which: usize) -> Vec<(&str, &str)> {
+        match which {
+            0 => vec![("host", host)],
+            1 => vec![("Host", host), ("X-Other", "1")],
+            2 => vec![("HOST", host), ("host", host)],
+            3 => vec![("x-other", host)],
+            4 => vec![("host", "other.example.com")],
+            _ => vec![("host", host), ("host", "")],
+        }
+    }
+
+    /// Replaces, inserts or deletes one byte each.
+    fn edit(url: &str, edits: &[(usize, u8, u8)]) -> Option<String> {
+        let mut bytes = url.as_bytes().to_vec();
+        for &(at, kind, byte) in edits {
+            let at = at % (bytes.len() + 1);
+            match kind {
+                0 if at < bytes.len() => bytes[at] = byte,
+                1 => bytes.insert(at, byte),
+                _ if at < bytes.len() => {
+                    bytes.remove(at);
+                }
+                _ => {}
+            }
+        }
+        String::from_utf8(bytes).ok()
+    }
+
+    /// Where the request target starts in a URL: after `scheme://authority`.
+    fn target_start(url: &str) -> Option<usize> {
+        let authority = url.find("://")? + 3;
+        Some(authority + url.get(authority..)?.find('/')?)
+    }
+
+    #[test]
+    fn the_fast_path_decides_as_the_general_path() {
+        use proptest::test_runner::{Config, TestRunner};
+
+        let mut runner = TestRunner::new(Config {
+            cases: 512,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let (cases, fast) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        runner
+            .run(&(signing(), checking()), |(signing, checking)| {
+                let (token, service, [signer_mode, verifier_mode], head, query) = signing;
+                let (edits, headers, skew) = checking;
+                let creds = Credentials::new("AKIDEXAMPLE", "secret/key+", token.as_deref())
+                    .map_err(|e| TestCaseError::reject(e.to_string()))?;
+                let scope = Scope::new("us-east-1", service).unwrap();
+                let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+                let options = crate::SigningOptions::default().session_token(signer_mode);
+                let Ok(url) = Presigner::with_options(creds.clone(), scope.clone(), options)
+                    .presign(
+                        &format!("{head}?{query}"),
+                        signed_at,
+                        Duration::from_secs(300),
+                    )
+                else {
+                    return Ok(());
+                };
+                let url = url.as_str();
+                let fresh = || {
+                    Verifier::new(creds.clone())
+                        .expect_scope(&scope)
+                        .session_token(verifier_mode)
+                        .clock_skew(Duration::from_secs(skew))
+                };
+                let start = target_start(url).unwrap();
+                let host = &url[url.find("://").unwrap() + 3..start];
+                let good_headers = [("host", host)];
+
+                // One verifier warmed by the URL (its cache knows the URL's head), one by the
+                // request (its cache does not), whether or not they accept it.
+                let by_url = fresh();
+                let _ = by_url.verify_url(url, signed_at);
+                let by_request = fresh();
+                let _ = by_request.verify_request("GET", &url[start..], &good_headers, signed_at);
+
+                // The presigner wrote the layout when the URL's own query is simple: then a
+                // URL that verifies takes the fast path.
+                let (_, query) = url.split_once('?').unwrap();
+                let own = query.split("X-Amz-Algorithm=").next().unwrap_or_default();
+                let layout = is_simple_query(own.strip_suffix('&').unwrap_or(own));
+                let now = signed_at + Duration::from_secs(10);
+                let accepted = fresh().verify_url(url, now);
+                cases.fetch_add(1, Ordering::Relaxed);
+                if layout && accepted.is_ok() {
+                    fast.fetch_add(1, Ordering::Relaxed);
+                    for warm in [&by_url, &by_request] {
+                        let key = warm.cached_key().unwrap();
+                        let fast = warm.verify_url_layout(&key, "GET", url, now).ok();
+                        prop_assert_eq!(fast.as_ref(), accepted.as_ref().ok(), "{}", url);
+                        let fast = warm.verify_request_layout(
+                            &key,
+                            "GET",
+                            &url[start..],
+                            &good_headers,
+                            now,
+                        );
+                        let fast = fast.ok();
+                        prop_assert_eq!(fast.as_ref(), accepted.as_ref().ok(), "{}", url);
+                    }
+                }
+
+                let Some(edited) = edit(url, &edits) else {
+                    return Ok(());
+                };
+                let target = edited.get(start..).unwrap_or_default();
+                let received = header_list(host, headers);
+                for secs in [-301, -300, 0, 10, 299, 300, 301, 600, 601] {
+                    let now = signed_at.saturating_add(time::Duration::seconds(secs));
+                    let want = fresh().verify_url(&edited, now);
+                    let want_request = fresh().verify_request("GET", target, &received, now);
+                    for warm in [&by_url, &by_request] {
+                        prop_assert_eq!(&warm.verify_url(&edited, now), &want, "{}", edited);
+                        prop_assert_eq!(
+                            &warm.verify_request("GET", target, &received, now),
+                            &want_request,
+                            "{} {:?}",
+                            target,
+                            received
+                        );
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        // The fast path was taken on a good share of the cases.
+        let (cases, fast) = (cases.into_inner(), fast.into_inner());
+        assert!(fast * 5 > cases, "{fast} of {cases}");
     }
 }
