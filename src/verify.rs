@@ -822,7 +822,9 @@ impl HeadParts {
 /// A URL head and its parts, kept with the cached key: the URL parser's result is a function
 /// of the head's text alone, so a URL with exactly this head has these parts, without
 /// parsing it again. (It is the head of the URL that filled the cache; a server checking
-/// URLs for one endpoint sees it again and again.)
+/// URLs for one endpoint sees it again and again.) It is what [`split_head`] found in that
+/// URL, so it has no `?` or `#`: the layout fast path relies on that to split a URL that
+/// starts with it and a `?` where `split_head` would.
 pub(crate) struct KnownHead {
     head: String,
     parts: HeadParts,
