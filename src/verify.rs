@@ -34,6 +34,8 @@ use crate::sink::Hex64;
 use crate::string_to_sign::{ALGORITHM, ScopeTail, write_head, write_rest};
 use crate::target::{Target, UrlStorage};
 
+mod layout;
+
 /// The clock skew a [`Verifier`] allows by default: 5 minutes, as AWS services do.
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(300);
 
@@ -154,6 +156,10 @@ pub(crate) struct CachedKey {
     mac: HmacSha256,
     /// The session token, encoded as a URL carries it after re-encoding.
     encoded_token: Option<String>,
+    /// The authentication parameters of a URL in the presigner's layout, from
+    /// `X-Amz-Algorithm` to `X-Amz-Date`'s date, for this key's access key id, date and scope
+    /// (see [`layout::layout_head`]).
+    layout_head: String,
 }
 
 impl<L: CredentialsLookup> Verifier<L> {
@@ -231,8 +237,15 @@ impl<L: CredentialsLookup> Verifier<L> {
         url: &str,
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
-        let mut storage: UrlStorage = None;
         let cached = self.cached_key();
+        let looked_up = match cached.as_deref() {
+            Some(key) => match self.verify_url_layout(key, method, url, now) {
+                Ok(verified) => return Ok(verified),
+                Err(looked_up) => looked_up,
+            },
+            None => None,
+        };
+        let mut storage: UrlStorage = None;
         let request = QueryRequest::from_url_with_hint(
             method,
             url,
@@ -242,7 +255,13 @@ impl<L: CredentialsLookup> Verifier<L> {
         );
         // Borrowed, not moved out of the result: the request is large.
         let request = request.as_ref().map_err(Clone::clone)?;
-        self.verify(request, &Headers::Host(request.host), now, cached.as_ref())
+        self.verify(
+            request,
+            &Headers::Host(request.host),
+            now,
+            cached.as_ref(),
+            looked_up,
+        )
     }
 
     /// Verifies a request as a server receives it: its method, its request target (the path
@@ -273,12 +292,27 @@ impl<L: CredentialsLookup> Verifier<L> {
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
         let cached = self.cached_key();
+        let looked_up = match cached.as_deref() {
+            Some(key) => {
+                match self.verify_request_layout(key, method, request_target, headers, now) {
+                    Ok(verified) => return Ok(verified),
+                    Err(looked_up) => looked_up,
+                }
+            }
+            None => None,
+        };
         let request = QueryRequest::parse_target_with_hint(
             method,
             request_target,
             token_hint(cached.as_ref()),
         )?;
-        self.verify(&request, &Headers::List(headers), now, cached.as_ref())
+        self.verify(
+            &request,
+            &Headers::List(headers),
+            now,
+            cached.as_ref(),
+            looked_up,
+        )
     }
 
     /// The cached signing key, if any (a snapshot: the lock is not held).
@@ -291,20 +325,27 @@ impl<L: CredentialsLookup> Verifier<L> {
             .clone()
     }
 
+    /// The general path. `looked_up` is the lookup's answer if the fast path asked already.
     fn verify(
         &self,
         request: &QueryRequest<'_>,
         headers: &Headers<'_>,
         now: OffsetDateTime,
         cached: Option<&Arc<CachedKey>>,
+        looked_up: Option<layout::LookedUp<'_>>,
     ) -> Result<Verified, Error> {
         let auth = request.auth_with_hint(cached.map(|key| &**key))?;
         self.check_scope(auth.scope)?;
         self.check_time(&auth, now)?;
         let headers = headers.canonical(auth.signed_headers)?;
-        let credentials = self.credentials(auth.access_key_id)?;
+        let credentials = match looked_up {
+            Some(answer) if answer.access_key_id == auth.access_key_id => {
+                known_or_unknown(answer.credentials, auth.access_key_id)?
+            }
+            _ => self.credentials(auth.access_key_id)?,
+        };
         let sign_token = signs_token(self.session_token, auth.scope.service());
-        let (key, mut mac, (url_token, token_check)) =
+        let (key, mac, (url_token, token_check)) =
             self.keyed_mac(cached, &credentials, &auth, request.head, |expected| {
                 let url_token = request.canonical_token();
                 let check = match (request.token_is_hint, expected) {
@@ -320,15 +361,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let signed_token = url_token.filter(|_| sign_token);
         request.write_canonical(&mut hasher, signed_token, &headers);
         let hash: [u8; 32] = hasher.finalize().into();
-        // The string to sign, as `StringToSign::write` writes it, with the cached scope text.
-        write_head(&mut mac, &auth.date);
-        write_rest(
-            &mut mac,
-            &auth.date,
-            ScopeTail::Cached(&key.scope_tail),
-            Hex64::new(&hash).as_bytes(),
-        );
-        if !signature_matches(mac, auth.signature) {
+        if !signs_hash(mac, &key, &auth.date, &hash, auth.signature) {
             return Err(Error::SignatureMismatch);
         }
 
@@ -353,11 +386,7 @@ impl<L: CredentialsLookup> Verifier<L> {
 
     /// The lookup's credentials for `access_key_id`, or [`Error::UnknownAccessKey`].
     pub(crate) fn credentials(&self, access_key_id: &str) -> Result<Cow<'_, Credentials>, Error> {
-        self.lookup
-            .credentials(access_key_id)
-            .ok_or_else(|| Error::UnknownAccessKey {
-                access_key_id: access_key_id.to_owned(),
-            })
+        known_or_unknown(self.lookup.credentials(access_key_id), access_key_id)
     }
 
     /// Checks the scope against the expected region and service.
@@ -448,6 +477,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         ScopeTail::Of(&scope).write(&mut scope_tail);
         let mut credential_tail = String::new();
         scope.write_after_date(&mut credential_tail, "%2F");
+        let layout_head = layout::layout_head(access_key_id, date, &credential_tail);
         let fresh = Arc::new(CachedKey {
             credentials: credentials.clone(),
             date: day,
@@ -461,6 +491,7 @@ impl<L: CredentialsLookup> Verifier<L> {
             access_key_id: Arc::from(access_key_id),
             mac: mac.clone(),
             encoded_token,
+            layout_head,
         });
         *self.key.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&fresh));
         Ok((fresh, mac, result))
@@ -504,6 +535,38 @@ impl CachedKey {
         let service = tail.get(6 + region_len..6 + region_len + self.scope.service().len())?;
         Some((access_key_id, ScopeNames { region, service }))
     }
+}
+
+/// The lookup's answer for `access_key_id`, or [`Error::UnknownAccessKey`].
+fn known_or_unknown<'c>(
+    found: Option<Cow<'c, Credentials>>,
+    access_key_id: &str,
+) -> Result<Cow<'c, Credentials>, Error> {
+    found.ok_or_else(|| Error::UnknownAccessKey {
+        access_key_id: access_key_id.to_owned(),
+    })
+}
+
+/// Whether `signature` is the signature of the canonical request whose hash is `hash`,
+/// signed on `date` with `key`: the string to sign, as `StringToSign::write` writes it with
+/// the key's cached scope text, goes into `mac`, the HMAC state keyed with the key's
+/// signing key.
+#[inline]
+fn signs_hash(
+    mut mac: HmacSha256,
+    key: &CachedKey,
+    date: &AmzDate,
+    hash: &[u8; 32],
+    signature: &str,
+) -> bool {
+    write_head(&mut mac, date);
+    write_rest(
+        &mut mac,
+        date,
+        ScopeTail::Cached(&key.scope_tail),
+        Hex64::new(hash).as_bytes(),
+    );
+    signature_matches(mac, signature)
 }
 
 /// The cached session token in canonical encoding: a hint for the query scan, which can take
@@ -759,7 +822,9 @@ impl HeadParts {
 /// A URL head and its parts, kept with the cached key: the URL parser's result is a function
 /// of the head's text alone, so a URL with exactly this head has these parts, without
 /// parsing it again. (It is the head of the URL that filled the cache; a server checking
-/// URLs for one endpoint sees it again and again.)
+/// URLs for one endpoint sees it again and again.) It is what [`split_head`] found in that
+/// URL, so it has no `?` or `#`: the layout fast path relies on that to split a URL that
+/// starts with it and a `?` where `split_head` would.
 pub(crate) struct KnownHead {
     head: String,
     parts: HeadParts,
@@ -1043,26 +1108,9 @@ impl<'a> QueryRequest<'a> {
         token_hint: Option<&'a str>,
         known_head: Option<&KnownHead>,
     ) -> Result<Self, Error> {
-        let mut first = None;
-        visit_special(
-            url.as_bytes(),
-            |b| b == b'?' || b == b'#',
-            |i| {
-                first = Some(i);
-                false
-            },
-        );
-        let split = first
-            .filter(|&at| url.as_bytes().get(at) == Some(&b'?'))
-            .and_then(|at| Some((url.get(..at)?, url.get(at + 1..)?)));
-        // The URL parser trims spaces and control characters at the ends of its input: at
-        // the end of `head` they are inside the whole URL (`/ ?` has the path `/%20`), so
-        // such a URL takes the full parse.
         // (Written as one condition so that the large request is not moved in and out of
         // options on the way.)
-        if let Some((head, query)) = split
-            && head.as_bytes().last().is_some_and(|&b| b > b' ')
-        {
+        if let Some((head, query)) = split_head(url) {
             // Completed inside the result and returned as it is, not moved out and back.
             let mut quick = Self::parse_with_hint(method, "", query, token_hint);
             if let Ok(request) = &mut quick
@@ -1261,6 +1309,27 @@ impl<'a> QueryRequest<'a> {
         all.sort_unstable();
         all
     }
+}
+
+/// The head (before `?`) and query of `url`, when the query can be read apart from the head
+/// (see [`QueryRequest::from_url`]): the first `?` comes before any `#`, and the head does not
+/// end with a space or control character. The URL parser trims those at the ends of its
+/// input, but at the end of the head they are inside the whole URL (`/ ?` has the path
+/// `/%20`), so such a URL takes the full parse.
+fn split_head(url: &str) -> Option<(&str, &str)> {
+    let mut first = None;
+    visit_special(
+        url.as_bytes(),
+        |b| b == b'?' || b == b'#',
+        |i| {
+            first = Some(i);
+            false
+        },
+    );
+    first
+        .filter(|&at| url.as_bytes().get(at) == Some(&b'?'))
+        .and_then(|at| Some((url.get(..at)?, url.get(at + 1..)?)))
+        .filter(|(head, _)| head.as_bytes().last().is_some_and(|&b| b > b' '))
 }
 
 /// Writes canonical query parameters, gathering those that follow each other in the query

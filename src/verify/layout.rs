@@ -1,0 +1,871 @@
+//! The verifier's fast path: a URL in the layout this crate's presigner writes, signed with
+//! the credentials, on the date and for the scope of the verifier's cached key.
+//!
+//! When the URL's own query is simple ([`is_simple_query`]: plain text, sorted, every key
+//! sorting after the `X-Amz-*` ones, such as `room=lobby`), the presigner writes
+//!
+//! ```text
+//! {head}?{query}&X-Amz-Algorithm=AWS4-HMAC-SHA256
+//!     &X-Amz-Credential={access key id}%2F{YYYYMMDD}%2F{region}%2F{service}%2Faws4_request
+//!     &X-Amz-Date={YYYYMMDD}T{HHMMSS}Z&X-Amz-Expires={seconds}&X-Amz-SignedHeaders=host
+//!     &X-Amz-Signature={64 lowercase hex digits}[&X-Amz-Security-Token={token}]
+//! ```
+//!
+//! (on one line, and without `{query}&` when the query is empty). A server sees that layout
+//! again and again, signed with the same credentials on the same date as the URL before.
+//! Then all of it but the time of day, the expiry and the signature is known text, and the
+//! canonical query is a few slices of the URL:
+//! `X-Amz-Algorithm=…&X-Amz-Expires={seconds}[&X-Amz-Security-Token={token}]&X-Amz-SignedHeaders=host[&{query}]`
+//! (with the token only when it is signed). Comparing the URL with the layout takes the
+//! place of the general path's scan of the query, its check of every component's encoding,
+//! the sort and the merge.
+//!
+//! The fast path only ever accepts: it returns the [`Verified`] that the general path returns
+//! for the same input. At any difference from the layout, and at any check that fails, it
+//! gives up, and the general path decides and reports the error. A property test compares a
+//! verifier that takes it with one that cannot, on presigned URLs and edits of them.
+
+use core::time::Duration;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use sha2::{Digest as _, Sha256};
+use time::OffsetDateTime;
+
+use super::{
+    AuthParams, CachedKey, CredentialsLookup, Headers, ScopeNames, TokenUse, Verified, Verifier,
+    check_signature, constant_time_eq, parse_amz_date, parse_expires_for, signs_hash, signs_token,
+    split_head,
+};
+use crate::amz_date::AmzDate;
+use crate::canonical::write_presigned_get;
+use crate::credentials::Credentials;
+use crate::presign::is_simple_query;
+use crate::sink::Sink;
+use crate::target::{Target, UrlStorage};
+
+/// What the presigner writes between `X-Amz-Date`'s time of day and `X-Amz-Expires`' value.
+const EXPIRES_KEY: &str = "&X-Amz-Expires=";
+/// The signed headers of every presigned URL, after `X-Amz-Expires` (or a signed token in
+/// the canonical query).
+const SIGNED_HEADERS: &str = "&X-Amz-SignedHeaders=host";
+/// What comes before the signature, after [`SIGNED_HEADERS`].
+const SIGNATURE_KEY: &str = "&X-Amz-Signature=";
+/// What comes before the session token, the URL's last parameter.
+const TOKEN_KEY: &str = "&X-Amz-Security-Token=";
+/// `HHMMSSZ`: `X-Amz-Date` after its date.
+const TIME_LEN: usize = 7;
+/// The longest query the general path reads ([`QueryRequest::parse_with_hint`](super::QueryRequest)).
+const MAX_QUERY_LEN: usize = 1 << 30;
+
+/// The lookup's answer for an access key id, when the fast path asked for it before giving
+/// up: the general path takes it instead of asking again, so that a verification calls the
+/// lookup once whichever path decides.
+pub(super) struct LookedUp<'a> {
+    pub(super) access_key_id: &'a str,
+    pub(super) credentials: Option<Cow<'a, Credentials>>,
+}
+
+/// Why the fast path gave up: `None` before it called the lookup, the lookup's answer after.
+pub(super) type GiveUp<'a> = Option<LookedUp<'a>>;
+
+/// Builds [`CachedKey::layout_head`]: the start of the authentication parameters of every URL
+/// in the layout signed with `access_key_id` on `date`'s day for the scope whose credential
+/// ends with `credential_tail`,
+/// `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={id}%2F{YYYYMMDD}{tail}&X-Amz-Date={YYYYMMDD}T`,
+/// so that one comparison checks them all.
+pub(super) fn layout_head(access_key_id: &str, date: &AmzDate, credential_tail: &str) -> String {
+    let mut head = String::new();
+    head.push_str("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
+    head.push_str(access_key_id);
+    head.push_str("%2F");
+    head.push_str(date.date());
+    head.push_str(credential_tail);
+    head.push_str("&X-Amz-Date=");
+    head.push_str(date.date());
+    head.push('T');
+    head
+}
+
+/// A query in the layout, matched against a cached key: the pieces that vary, as slices of it.
+#[derive(Clone, Copy, Debug)]
+struct Layout<'q> {
+    /// The URL's own query, which [`is_simple_query`] (without the `&` after it; empty if it
+    /// has none).
+    own: &'q str,
+    /// `X-Amz-Algorithm=…&X-Amz-SignedHeaders=host`: the signed authentication parameters
+    /// but the session token, in canonical order.
+    signed: &'q str,
+    /// Where `X-Amz-Expires` ends in `signed` (and [`SIGNED_HEADERS`] starts).
+    expires_end: usize,
+    /// The values of `X-Amz-Date`, `X-Amz-Expires` and `X-Amz-Signature`, not checked yet.
+    date: &'q str,
+    expires: &'q str,
+    signature: &'q str,
+    /// The session token parameter (with the `&` in front) and its value, if there is one.
+    token: Option<(&'q str, &'q str)>,
+}
+
+impl<'q> Layout<'q> {
+    /// Matches `query` against the layout, with the access key id, date and scope of `key`.
+    fn of(query: &'q str, key: &CachedKey) -> Option<Self> {
+        if query.len() > MAX_QUERY_LEN {
+            return None;
+        }
+        let (own, auth) = split_own_query(query)?;
+        let head = key.layout_head.as_str();
+        let after_head = auth.strip_prefix(head)?;
+        // `X-Amz-Date`'s value: the date at the end of the head, then the time of day.
+        let date_start = head.len().checked_sub("YYYYMMDDT".len())?;
+        let date = auth.get(date_start..head.len() + TIME_LEN)?;
+        let rest = after_head.get(TIME_LEN..)?.strip_prefix(EXPIRES_KEY)?;
+        // A few digits: a plain loop beats a search.
+        let expires_len = rest.bytes().position(|b| b == b'&')?;
+        let (expires, rest) = rest.split_at_checked(expires_len)?;
+        let expires_end = auth.len() - rest.len();
+        let rest = rest.strip_prefix(SIGNED_HEADERS)?;
+        let signed = auth.get(..auth.len() - rest.len())?;
+        let (signature, rest) = rest.strip_prefix(SIGNATURE_KEY)?.split_at_checked(64)?;
+        let token = match rest.strip_prefix(TOKEN_KEY) {
+            Some(value) => Some((rest, value)),
+            None if rest.is_empty() => None,
+            None => return None,
+        };
+        is_simple_query(own).then_some(Self {
+            own,
+            signed,
+            expires_end,
+            date,
+            expires,
+            signature,
+            token,
+        })
+    }
+
+    /// Writes the canonical query: the signed authentication parameters, the token among them
+    /// if `sign_token`, then the URL's own query.
+    fn write_canonical_query(&self, sink: &mut impl Sink, sign_token: bool) {
+        match self.token.filter(|_| sign_token) {
+            Some((param, _)) => {
+                sink.put(self.signed.get(..self.expires_end).unwrap_or_default());
+                sink.put(param);
+                sink.put(SIGNED_HEADERS);
+            }
+            None => sink.put(self.signed),
+        }
+        if !self.own.is_empty() {
+            sink.put("&");
+            sink.put(self.own);
+        }
+    }
+}
+
+/// Splits `query` where `X-Amz-Algorithm` starts: at its start, or after the first `&X`,
+/// which a query that [`is_simple_query`] never has (each of its keys starts with a byte
+/// greater than `X`). `None` for a query that starts with `&X`.
+fn split_own_query(query: &str) -> Option<(&str, &str)> {
+    if query.starts_with('X') {
+        return Some(("", query));
+    }
+    let at = query.as_bytes().windows(2).position(|pair| pair == b"&X")?;
+    Some((
+        query.get(..at).filter(|own| !own.is_empty())?,
+        query.get(at + 1..)?,
+    ))
+}
+
+/// A `GET` request whose query is in the layout, with what is signed besides the query.
+struct KnownRequest<'a> {
+    path: &'a str,
+    /// Whether `path` is its own canonical URI (see [`write_presigned_get`]).
+    path_is_canonical: bool,
+    host: Cow<'a, str>,
+    query: Layout<'a>,
+}
+
+impl<'a> KnownRequest<'a> {
+    /// The request for `url`, read as [`QueryRequest::from_url_with_hint`] reads it when its
+    /// query is plain (as a query in the layout is): the head as the cached key's
+    /// [`KnownHead`](super::KnownHead) says, or else parsed on its own.
+    ///
+    /// [`QueryRequest::from_url_with_hint`]: super::QueryRequest::from_url_with_hint
+    fn of_url(
+        key: &CachedKey,
+        method: &str,
+        url: &'a str,
+        storage: &'a mut UrlStorage,
+    ) -> Option<Self> {
+        if method != "GET" {
+            return None;
+        }
+        // The known head is what `split_head` found in another URL: it has no `?` or `#`,
+        // so a URL that starts with it and a `?` splits there too.
+        if let Some(known) = &key.head
+            && let Some(query) = url
+                .strip_prefix(known.head.as_str())
+                .and_then(|rest| rest.strip_prefix('?'))
+        {
+            let query = Layout::of(query, key)?;
+            let (host, path) = known.parts.apply(url.get(..known.head.len())?)?;
+            return Some(Self {
+                path,
+                path_is_canonical: known.parts.path_is_canonical,
+                host: Cow::Borrowed(host),
+                query,
+            });
+        }
+        let (head, query) = split_head(url)?;
+        let query = Layout::of(query, key)?;
+        let target = Target::parse_with(head, storage).ok()?;
+        Some(Self {
+            path: target.path,
+            path_is_canonical: target.path_is_canonical,
+            host: Cow::Borrowed(target.host),
+            query,
+        })
+    }
+
+    /// The request for a request target and its headers, read as
+    /// [`QueryRequest::parse_target`](super::QueryRequest::parse_target) and
+    /// [`Headers::canonical`] read them for the signed headers `host`.
+    fn of_target(
+        key: &CachedKey,
+        method: &str,
+        request_target: &'a str,
+        headers: &'a [(&'a str, &'a str)],
+    ) -> Option<Self> {
+        if method != "GET" || !request_target.starts_with('/') {
+            return None;
+        }
+        // Split at the first `?`, as `parse_target` does (a short path: a plain loop).
+        let at = request_target.bytes().position(|b| b == b'?')?;
+        let (path, query) = (request_target.get(..at)?, request_target.get(at + 1..)?);
+        let query = Layout::of(query, key)?;
+        let host = Headers::List(headers).value("host").ok()?;
+        Some(Self {
+            path,
+            path_is_canonical: false,
+            host,
+            query,
+        })
+    }
+}
+
+impl<L: CredentialsLookup> Verifier<L> {
+    /// [`Verifier::verify_url_with_method`]'s fast path, with the cached key `key`: the
+    /// general path's result if it is a success (see the module's docs).
+    ///
+    /// # Errors
+    ///
+    /// When it gives up, and then the lookup's answer if it asked (see [`LookedUp`]).
+    pub(super) fn verify_url_layout<'a>(
+        &'a self,
+        key: &'a CachedKey,
+        method: &str,
+        url: &str,
+        now: OffsetDateTime,
+    ) -> Result<Verified, GiveUp<'a>> {
+        let mut storage: UrlStorage = None;
+        match KnownRequest::of_url(key, method, url, &mut storage) {
+            Some(request) => self.verify_layout(key, &request, now),
+            None => Err(None),
+        }
+    }
+
+    /// [`Verifier::verify_request`]'s fast path, as [`Verifier::verify_url_layout`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Verifier::verify_url_layout`].
+    pub(super) fn verify_request_layout<'a>(
+        &'a self,
+        key: &'a CachedKey,
+        method: &str,
+        request_target: &str,
+        headers: &[(&str, &str)],
+        now: OffsetDateTime,
+    ) -> Result<Verified, GiveUp<'a>> {
+        match KnownRequest::of_target(key, method, request_target, headers) {
+            Some(request) => self.verify_layout(key, &request, now),
+            None => Err(None),
+        }
+    }
+
+    /// Checks a request in the layout as [`Verifier::verify`] does, in its order: the
+    /// authentication parameters, scope and time; the lookup; the cached key and token; the
+    /// signature.
+    fn verify_layout<'a>(
+        &'a self,
+        key: &'a CachedKey,
+        request: &KnownRequest<'_>,
+        now: OffsetDateTime,
+    ) -> Result<Verified, GiveUp<'a>> {
+        let layout = &request.query;
+        let Some(auth) = self.layout_auth(key, layout, now) else {
+            return Err(None);
+        };
+        // The lookup is asked every time (a revoked key is refused at once), and the cached
+        // key serves only the credentials it was derived from, as in `keyed_mac`.
+        let found = self.lookup.credentials(&key.access_key_id);
+        let usable = found.as_deref().is_some_and(|c| key.credentials == *c)
+            & token_is_cached(layout.token, key.encoded_token.as_deref());
+        let give_up = |found| {
+            Err(Some(LookedUp {
+                access_key_id: &key.access_key_id,
+                credentials: found,
+            }))
+        };
+        if !usable {
+            return give_up(found);
+        }
+
+        let sign_token = signs_token(self.session_token, auth.scope.service());
+        let mut hasher = Sha256::new();
+        write_presigned_get(
+            &mut hasher,
+            request.path,
+            request.path_is_canonical,
+            &request.host,
+            |sink| layout.write_canonical_query(sink, sign_token),
+        );
+        let hash: [u8; 32] = hasher.finalize().into();
+        if !signs_hash(key.mac.clone(), key, &auth.date, &hash, auth.signature) {
+            return give_up(found);
+        }
+        Ok(Verified {
+            access_key_id: Arc::clone(&key.access_key_id),
+            scope: Arc::clone(&key.scope),
+            signed_at: auth.date,
+            expires: auth.expires.map(|s| Duration::from_secs(u64::from(s))),
+            session_token: match layout.token {
+                None => TokenUse::None,
+                Some(_) if sign_token => TokenUse::Signed,
+                Some(_) => TokenUse::Unsigned,
+            },
+        })
+    }
+
+    /// The authentication parameters of a query in the layout, if the general path finds
+    /// them well formed ([`QueryRequest::auth_with_hint`](super::QueryRequest::auth_with_hint))
+    /// and its scope and time checks pass.
+    fn layout_auth<'a>(
+        &self,
+        key: &'a CachedKey,
+        layout: &Layout<'a>,
+        now: OffsetDateTime,
+    ) -> Option<AuthParams<'a>> {
+        let date = parse_amz_date(layout.date).ok()?;
+        let signature = check_signature(layout.signature).ok()?;
+        // The credential is the cached key's: its scope is the key's.
+        let scope = ScopeNames {
+            region: key.scope.region(),
+            service: key.scope.service(),
+        };
+        let expires = parse_expires_for(layout.expires, scope.service).ok()?;
+        let auth = AuthParams {
+            access_key_id: &key.access_key_id,
+            scope,
+            date,
+            expires: Some(expires),
+            signed_headers: "host",
+            signature,
+        };
+        self.check_scope(scope).ok()?;
+        self.check_time(&auth, now).ok()?;
+        Some(auth)
+    }
+}
+
+/// Whether the URL's session token (the parameter and its value, if any) is exactly the cached
+/// one (in canonical encoding, if any). The value is compared as the query scan compares it
+/// with its token hint: in constant time, both tests run, so that the time taken shows no
+/// more than whether the URL's token reaches the cached one's length (the cached token may
+/// be another caller's).
+fn token_is_cached(token: Option<(&str, &str)>, cached: Option<&str>) -> bool {
+    match (token, cached) {
+        (None, None) => true,
+        (Some((_, value)), Some(cached)) => {
+            let ends_there = value.len() == cached.len();
+            let same = value
+                .as_bytes()
+                .get(..cached.len())
+                .is_some_and(|prefix| constant_time_eq(prefix, cached.as_bytes()));
+            ends_there & same
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use core::time::Duration;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use proptest::prelude::*;
+    use time::macros::datetime;
+
+    use super::*;
+    use crate::{Error, Presigner, Scope, SessionTokenMode};
+
+    const HOST: &str = "abc123defg.execute-api.us-east-1.amazonaws.com";
+    /// The URL of `benches/verify.rs`.
+    const URL: &str = "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev?room=lobby";
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+    /// An 800-character session token with characters that are encoded in a URL, as the
+    /// bench's.
+    fn long_token() -> String {
+        "IQoJb3JpZ2luX2VjEJr//////////wEa".repeat(25)
+    }
+
+    /// The request target and `Host` of a presigned URL of [`HOST`].
+    fn target(url: &str) -> &str {
+        &url["wss://".len() + HOST.len()..]
+    }
+
+    #[test]
+    fn the_bench_urls_take_the_fast_path() {
+        let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+        let now = datetime!(2020-01-31 10:02:43 UTC);
+        let scope = Scope::new("us-east-1", "execute-api").unwrap();
+        for token in [None, Some(long_token())] {
+            let creds = Credentials::new("AKIDEXAMPLE", SECRET, token.as_deref()).unwrap();
+            let url = Presigner::new(creds.clone(), scope.clone())
+                .presign(URL, signed_at, Duration::from_secs(300))
+                .unwrap();
+            let url = url.as_str();
+            let fresh = || Verifier::new(creds.clone()).expect_scope(&scope);
+            let want = fresh().verify_url(url, now).unwrap();
+            assert_eq!(want.has_session_token(), token.is_some());
+
+            // Warmed by a URL (the cache knows its head) and by a request (it does not).
+            let by_url = fresh();
+            by_url.verify_url(url, signed_at).unwrap();
+            let by_request = fresh();
+            by_request
+                .verify_request("GET", target(url), &[("host", HOST)], signed_at)
+                .unwrap();
+            for warm in [by_url, by_request] {
+                let key = warm.cached_key().unwrap();
+                let fast = warm.verify_url_layout(&key, "GET", url, now);
+                assert_eq!(fast.ok().as_ref(), Some(&want), "{token:?}");
+                let headers = [("Host", HOST)];
+                let fast = warm.verify_request_layout(&key, "GET", target(url), &headers, now);
+                assert_eq!(fast.ok().as_ref(), Some(&want), "{token:?}");
+                // And through the public methods.
+                assert_eq!(warm.verify_url(url, now).as_ref(), Ok(&want));
+                assert_eq!(
+                    warm.verify_request("GET", target(url), &headers, now)
+                        .as_ref(),
+                    Ok(&want)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_layout_is_matched_exactly() {
+        let creds = Credentials::new("AKIDEXAMPLE", SECRET, Some("a/b")).unwrap();
+        let scope = Scope::new("us-east-1", "execute-api").unwrap();
+        let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+        let url = Presigner::new(creds.clone(), scope)
+            .presign(URL, signed_at, Duration::from_secs(300))
+            .unwrap();
+        let verifier = Verifier::new(creds);
+        verifier.verify_url(url.as_str(), signed_at).unwrap();
+        let key = verifier.cached_key().unwrap();
+        let query = url.as_str().split_once('?').unwrap().1;
+        let layout = Layout::of(query, &key).unwrap();
+        assert_eq!(layout.own, "room=lobby");
+        assert_eq!(layout.date, "20200131T100233Z");
+        assert_eq!(layout.expires, "300");
+        assert_eq!(layout.token, Some(("&X-Amz-Security-Token=a%2Fb", "a%2Fb")));
+        let mut canonical = String::new();
+        layout.write_canonical_query(&mut canonical, true);
+        assert_eq!(
+            canonical,
+            "X-Amz-Algorithm=AWS4-HMAC-SHA256\
+             &X-Amz-Credential=AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request\
+             &X-Amz-Date=20200131T100233Z&X-Amz-Expires=300&X-Amz-Security-Token=a%2Fb\
+             &X-Amz-SignedHeaders=host&room=lobby"
+        );
+        let auth = &query["room=lobby&".len()..];
+        for other in [
+            format!("&{auth}"),
+            format!("room=lobby&&{auth}"),
+            format!("room=lobby&X=1&{auth}"),
+            format!("b=1&a=1&{auth}"),
+            format!("{query}&"),
+            format!("{query}x"),
+            query.replace("&X-Amz-SignedHeaders=host", "&X-Amz-SignedHeaders=host%3Bx"),
+            query.replace("AKIDEXAMPLE", "AKIDEXAMPLF"),
+            query.replace("20200131%2F", "20200130%2F"),
+            query.replace("&X-Amz-Expires=300", "&X-Amz-Expires=300&Z=1"),
+            query.replace("&X-Amz-Security-Token=", "&X-Amz-Security-Token=&"),
+        ] {
+            // Refused by the match, or (text after the token) by the token's comparison.
+            let matched = Layout::of(&other, &key)
+                .filter(|layout| token_is_cached(layout.token, key.encoded_token.as_deref()));
+            assert!(matched.is_none(), "{other}");
+        }
+        let token = "&X-Amz-Security-Token=a%2Fb";
+        let without_token = query.replace(token, "");
+        assert!(Layout::of(&without_token, &key).unwrap().token.is_none());
+        assert!(!token_is_cached(None, Some("a%2Fb")));
+        assert!(!token_is_cached(Some((token, "a%2Fb")), None));
+        assert!(!token_is_cached(Some(("", "a%2F")), Some("a%2Fb")));
+        assert!(!token_is_cached(Some(("", "a%2Fbc")), Some("a%2Fb")));
+        assert!(!token_is_cached(Some(("", "a%2Fc")), Some("a%2Fb")));
+        assert!(token_is_cached(Some(("", "a%2Fb")), Some("a%2Fb")));
+        assert!(token_is_cached(None, None));
+    }
+
+    /// The URLs of a cache regression test: each of two access keys (one with a session
+    /// token), regions, dates and URL heads.
+    struct Signed {
+        url: String,
+        host: &'static str,
+        now: OffsetDateTime,
+    }
+
+    #[test]
+    fn a_cache_filled_by_another_key_scope_date_or_head_decides_as_an_empty_one() {
+        let a = Credentials::new("AKIDA", "secret/a", Some("token+a/")).unwrap();
+        let b = Credentials::new("AKIDB", "secret+b", None).unwrap();
+        let lookup: HashMap<String, Credentials> = [a.clone(), b.clone()]
+            .into_iter()
+            .map(|c| (c.access_key_id().to_owned(), c))
+            .collect();
+        let mut signed = Vec::new();
+        for creds in [&a, &b] {
+            for region in ["us-east-1", "eu-west-1"] {
+                let presigner =
+                    Presigner::new(creds.clone(), Scope::new(region, "execute-api").unwrap());
+                for at in [
+                    datetime!(2020-01-31 23:59:50 UTC),
+                    datetime!(2020-02-01 00:00:05 UTC),
+                ] {
+                    for (host, path) in [("h1.example.com", "/dev"), ("h2.example.com", "/")] {
+                        let url = presigner
+                            .presign(
+                                &format!("wss://{host}{path}?room=lobby"),
+                                at,
+                                Duration::from_secs(300),
+                            )
+                            .unwrap();
+                        signed.push(Signed {
+                            url: url.into_string(),
+                            host,
+                            now: at + Duration::from_secs(1),
+                        });
+                    }
+                }
+            }
+        }
+        let mut fast = 0;
+        for filler in &signed {
+            for checked in &signed {
+                let target = &checked.url["wss://".len() + checked.host.len()..];
+                let headers = [("host", checked.host)];
+                for now in [checked.now, filler.now] {
+                    let warm = Verifier::new(lookup.clone());
+                    warm.verify_url(&filler.url, filler.now).unwrap();
+                    let key = warm.cached_key().unwrap();
+                    fast += usize::from(
+                        warm.verify_url_layout(&key, "GET", &checked.url, now)
+                            .is_ok(),
+                    );
+                    assert_eq!(
+                        warm.verify_url(&checked.url, now),
+                        Verifier::new(lookup.clone()).verify_url(&checked.url, now),
+                        "{} after {}",
+                        checked.url,
+                        filler.url
+                    );
+                    let warm = Verifier::new(lookup.clone());
+                    warm.verify_url(&filler.url, filler.now).unwrap();
+                    assert_eq!(
+                        warm.verify_request("GET", target, &headers, now),
+                        Verifier::new(lookup.clone()).verify_request("GET", target, &headers, now),
+                        "{} after {}",
+                        checked.url,
+                        filler.url
+                    );
+                }
+            }
+        }
+        // The fast path serves the URLs of the filler's key, scope and date, whatever their
+        // head (2 of the 16), at both times (within the validity of either URL).
+        assert_eq!(fast, 16 * 2 * 2);
+    }
+
+    #[test]
+    fn the_lookup_is_asked_once_per_verification() {
+        let scope = Scope::new("us-east-1", "execute-api").unwrap();
+        let old = Credentials::new("AKIDEXAMPLE", "old-secret", None).unwrap();
+        let new = Credentials::new("AKIDEXAMPLE", "new-secret", None).unwrap();
+        let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+        let presign = |creds: &Credentials, url: &str| {
+            Presigner::new(creds.clone(), scope.clone())
+                .presign(url, signed_at, Duration::from_secs(300))
+                .unwrap()
+                .into_string()
+        };
+        let old_url = presign(&old, URL);
+        let new_url = presign(&new, URL);
+        let other_url = presign(
+            &old,
+            "wss://abc123defg.execute-api.us-east-1.amazonaws.com/x",
+        );
+        let current = Mutex::new(Some(old.clone()));
+        let calls = AtomicUsize::new(0);
+        let verifier = Verifier::new(|_: &str| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            current.lock().unwrap().clone()
+        });
+        let check = |url: &str, want: Result<(), Error>| {
+            calls.store(0, Ordering::Relaxed);
+            let got = verifier.verify_url(url, signed_at).map(|_| ());
+            assert_eq!(got, want, "{url}");
+            assert_eq!(calls.load(Ordering::Relaxed), 1, "{url}");
+            calls.store(0, Ordering::Relaxed);
+            let got = verifier
+                .verify_request("GET", target(url), &[("host", HOST)], signed_at)
+                .map(|_| ());
+            assert_eq!(got, want, "{url}");
+            assert_eq!(calls.load(Ordering::Relaxed), 1, "{url}");
+        };
+        // Cold, then warm (the fast path), then a bad signature (the fast path gives up
+        // after the lookup).
+        check(&old_url, Ok(()));
+        check(&old_url, Ok(()));
+        check(&other_url, Ok(()));
+        let at = old_url.find("X-Amz-Signature=").unwrap() + "X-Amz-Signature=".len();
+        let flipped = if &old_url[at..=at] == "0" { "1" } else { "0" };
+        let mut forged = old_url.clone();
+        forged.replace_range(at..=at, flipped);
+        check(&forged, Err(Error::SignatureMismatch));
+        // The secret rotates: the cached key no longer serves.
+        *current.lock().unwrap() = Some(new.clone());
+        check(&old_url, Err(Error::SignatureMismatch));
+        check(&new_url, Ok(()));
+        // Revoked.
+        *current.lock().unwrap() = None;
+        let unknown = Err(Error::UnknownAccessKey {
+            access_key_id: "AKIDEXAMPLE".to_owned(),
+        });
+        check(&new_url, unknown);
+    }
+
+    /// What a property case signs, and how.
+    type Signing = (
+        Option<String>,
+        &'static str,
+        [SessionTokenMode; 2],
+        &'static str,
+        String,
+    );
+    /// What it does to the URL: edits (position, kind, byte), the header list, clock skew.
+    type Checking = (Vec<(usize, u8, u8)>, usize, u64);
+
+    fn signing() -> impl Strategy<Value = Signing> {
+        let token = prop_oneof![
+            1 => Just(None),
+            3 => "[A-Za-z0-9/+=]{1,60}".prop_map(Some),
+            1 => "[!-~]{1,30}".prop_map(Some),
+        ];
+        let service = prop::sample::select(&["execute-api", "iotdevicegateway"][..]);
+        let mode = prop_oneof![
+            4 => Just(SessionTokenMode::ServiceDefault),
+            1 => Just(SessionTokenMode::Signed),
+            1 => Just(SessionTokenMode::Unsigned),
+        ];
+        let head = prop::sample::select(
+            &[
+                "wss://h.example.com/dev",
+                "wss://h.example.com",
+                "wss://h.example.com:8443/a/b/",
+                "wss://H.Example.com/a/../dev",
+                "wss://h.example.com/d%20v/@c",
+                "ws://h.example.com/x y",
+            ][..],
+        );
+        let query = prop_oneof![
+            prop::sample::select(
+                &[
+                    "",
+                    "room=lobby",
+                    "a=1&b=2",
+                    "a=1&a=1",
+                    "room=Lobby~.-_",
+                    "z=",
+                    "Y=1",
+                    "b=2&a=1",
+                    "A=1",
+                    "X=1",
+                    "x-amz-date=1",
+                    "room",
+                    "a=b=c",
+                    "a%20b=1",
+                    "a=b+c",
+                    "room=lobby&X-Amz-Foo=1",
+                ][..]
+            )
+            .prop_map(str::to_owned),
+            "[a-z]{1,3}=[a-z0-9]{0,3}(&[a-z]{1,3}=[a-z0-9]{0,3}){0,2}",
+            "[a-zA-Z0-9%+=&~._-]{0,16}",
+        ];
+        (token, service, [mode.clone(), mode], head, query)
+    }
+
+    fn checking() -> impl Strategy<Value = Checking> {
+        // Bytes that matter to the layout and the scan: separators, escapes, hex digits in
+        // either case, the first byte of the authentication parameters' keys.
+        let byte = prop::sample::select(&b"%&=#?+ 2FfAa0~Xx-/"[..]);
+        let edit = (any::<usize>(), 0..3u8, byte);
+        (
+            prop::collection::vec(edit, 0..3),
+            0..HEADER_LISTS,
+            prop::sample::select(&[300, 0][..]),
+        )
+    }
+
+    const HEADER_LISTS: usize = 6;
+
+    /// A list of received headers for a URL of `host`.
+    fn header_list(host: &str, which: usize) -> Vec<(&str, &str)> {
+        match which {
+            0 => vec![("host", host)],
+            1 => vec![("Host", host), ("X-Other", "1")],
+            2 => vec![("HOST", host), ("host", host)],
+            3 => vec![("x-other", host)],
+            4 => vec![("host", "other.example.com")],
+            _ => vec![("host", host), ("host", "")],
+        }
+    }
+
+    /// Replaces, inserts or deletes one byte each.
+    fn edit(url: &str, edits: &[(usize, u8, u8)]) -> Option<String> {
+        let mut bytes = url.as_bytes().to_vec();
+        for &(at, kind, byte) in edits {
+            let at = at % (bytes.len() + 1);
+            match kind {
+                0 if at < bytes.len() => bytes[at] = byte,
+                1 => bytes.insert(at, byte),
+                _ if at < bytes.len() => {
+                    bytes.remove(at);
+                }
+                _ => {}
+            }
+        }
+        String::from_utf8(bytes).ok()
+    }
+
+    /// Where the request target starts in a URL: after `scheme://authority`.
+    fn target_start(url: &str) -> Option<usize> {
+        let authority = url.find("://")? + 3;
+        Some(authority + url.get(authority..)?.find('/')?)
+    }
+
+    #[test]
+    fn the_fast_path_decides_as_the_general_path() {
+        use proptest::test_runner::{Config, TestRunner};
+
+        let mut runner = TestRunner::new(Config {
+            cases: 512,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let (cases, fast) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        runner
+            .run(&(signing(), checking()), |(signing, checking)| {
+                let (token, service, [signer_mode, verifier_mode], head, query) = signing;
+                let (edits, headers, skew) = checking;
+                let creds = Credentials::new("AKIDEXAMPLE", "secret/key+", token.as_deref())
+                    .map_err(|e| TestCaseError::reject(e.to_string()))?;
+                let scope = Scope::new("us-east-1", service).unwrap();
+                let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+                let options = crate::SigningOptions::default().session_token(signer_mode);
+                let Ok(url) = Presigner::with_options(creds.clone(), scope.clone(), options)
+                    .presign(
+                        &format!("{head}?{query}"),
+                        signed_at,
+                        Duration::from_secs(300),
+                    )
+                else {
+                    return Ok(());
+                };
+                let url = url.as_str();
+                let fresh = || {
+                    Verifier::new(creds.clone())
+                        .expect_scope(&scope)
+                        .session_token(verifier_mode)
+                        .clock_skew(Duration::from_secs(skew))
+                };
+                let start = target_start(url).unwrap();
+                let host = &url[url.find("://").unwrap() + 3..start];
+                let good_headers = [("host", host)];
+
+                // One verifier warmed by the URL (its cache knows the URL's head), one by the
+                // request (its cache does not), whether or not they accept it.
+                let by_url = fresh();
+                let _ = by_url.verify_url(url, signed_at);
+                let by_request = fresh();
+                let _ = by_request.verify_request("GET", &url[start..], &good_headers, signed_at);
+
+                // The presigner wrote the layout when the URL's own query is simple: then a
+                // URL that verifies takes the fast path.
+                let (_, query) = url.split_once('?').unwrap();
+                let own = query.split("X-Amz-Algorithm=").next().unwrap_or_default();
+                let layout = is_simple_query(own.strip_suffix('&').unwrap_or(own));
+                let now = signed_at + Duration::from_secs(10);
+                let accepted = fresh().verify_url(url, now);
+                cases.fetch_add(1, Ordering::Relaxed);
+                if layout && accepted.is_ok() {
+                    fast.fetch_add(1, Ordering::Relaxed);
+                    for warm in [&by_url, &by_request] {
+                        let key = warm.cached_key().unwrap();
+                        let fast = warm.verify_url_layout(&key, "GET", url, now).ok();
+                        prop_assert_eq!(fast.as_ref(), accepted.as_ref().ok(), "{}", url);
+                        let fast = warm.verify_request_layout(
+                            &key,
+                            "GET",
+                            &url[start..],
+                            &good_headers,
+                            now,
+                        );
+                        let fast = fast.ok();
+                        prop_assert_eq!(fast.as_ref(), accepted.as_ref().ok(), "{}", url);
+                    }
+                }
+
+                let Some(edited) = edit(url, &edits) else {
+                    return Ok(());
+                };
+                let target = edited.get(start..).unwrap_or_default();
+                let received = header_list(host, headers);
+                for secs in [-301, -300, 0, 10, 299, 300, 301, 600, 601] {
+                    let now = signed_at.saturating_add(time::Duration::seconds(secs));
+                    let want = fresh().verify_url(&edited, now);
+                    let want_request = fresh().verify_request("GET", target, &received, now);
+                    for warm in [&by_url, &by_request] {
+                        prop_assert_eq!(&warm.verify_url(&edited, now), &want, "{}", edited);
+                        prop_assert_eq!(
+                            &warm.verify_request("GET", target, &received, now),
+                            &want_request,
+                            "{} {:?}",
+                            target,
+                            received
+                        );
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        // The fast path was taken on a good share of the cases.
+        let (cases, fast) = (cases.into_inner(), fast.into_inner());
+        assert!(fast * 5 > cases, "{fast} of {cases}");
+    }
+}
