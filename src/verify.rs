@@ -160,6 +160,10 @@ pub(crate) struct CachedKey {
     /// `X-Amz-Algorithm` to `X-Amz-Date`'s date, for this key's access key id, date and scope
     /// (see [`layout::layout_head`]).
     layout_head: String,
+    /// The SHA-256 state after the start of the canonical request of a `GET` in that layout
+    /// for the path of the request that filled the cache: `GET\n{canonical path}\n` and
+    /// `layout_head` (see [`layout::KeptPrefix`]).
+    prefix: Option<layout::KeptPrefix>,
 }
 
 impl<L: CredentialsLookup> Verifier<L> {
@@ -345,8 +349,13 @@ impl<L: CredentialsLookup> Verifier<L> {
             _ => self.credentials(auth.access_key_id)?,
         };
         let sign_token = signs_token(self.session_token, auth.scope.service());
-        let (key, mac, (url_token, token_check)) =
-            self.keyed_mac(cached, &credentials, &auth, request.head, |expected| {
+        let (key, mac, (url_token, token_check)) = self.keyed_mac(
+            cached,
+            &credentials,
+            &auth,
+            request.head,
+            Some(request.path),
+            |expected| {
                 let url_token = request.canonical_token();
                 let check = match (request.token_is_hint, expected) {
                     // The scan found the token to be exactly this text (the same cached
@@ -355,7 +364,8 @@ impl<L: CredentialsLookup> Verifier<L> {
                     _ => check_token(url_token, expected),
                 };
                 (url_token, check)
-            })?;
+            },
+        )?;
 
         let mut hasher = Sha256::new();
         let signed_token = url_token.filter(|_| sign_token);
@@ -438,7 +448,8 @@ impl<L: CredentialsLookup> Verifier<L> {
     ///
     /// `cached` is a snapshot of the cache taken earlier ([`Verifier::cached_key`]); the
     /// cache entry used is returned too. `auth` holds the request's date, scope and access key
-    /// id; `head` its URL's head, kept with a new entry.
+    /// id; `head` its URL's head and `path` its path, kept with a new entry (`path` for the
+    /// fast path's [`layout::KeptPrefix`]).
     ///
     /// # Errors
     ///
@@ -449,6 +460,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         credentials: &Credentials,
         auth: &AuthParams<'_>,
         head: Option<(&str, HeadParts)>,
+        path: Option<&str>,
         with_token: impl FnOnce(Option<&str>) -> R,
     ) -> Result<(Arc<CachedKey>, HmacSha256, R), Error> {
         let (date, scope, access_key_id) = (&auth.date, auth.scope, auth.access_key_id);
@@ -478,6 +490,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let mut credential_tail = String::new();
         scope.write_after_date(&mut credential_tail, "%2F");
         let layout_head = layout::layout_head(access_key_id, date, &credential_tail);
+        let prefix = path.map(|path| layout::KeptPrefix::new(path, &layout_head));
         let fresh = Arc::new(CachedKey {
             credentials: credentials.clone(),
             date: day,
@@ -492,6 +505,7 @@ impl<L: CredentialsLookup> Verifier<L> {
             mac: mac.clone(),
             encoded_token,
             layout_head,
+            prefix,
         });
         *self.key.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&fresh));
         Ok((fresh, mac, result))

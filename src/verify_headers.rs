@@ -119,6 +119,7 @@ impl<L: CredentialsLookup> Verifier<L> {
             &credentials,
             &auth,
             None,
+            None,
             |_| (),
         )?;
         StringToSign::new(

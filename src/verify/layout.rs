@@ -38,7 +38,7 @@ use super::{
     split_head,
 };
 use crate::amz_date::AmzDate;
-use crate::canonical::write_presigned_get;
+use crate::canonical::{write_presigned_get, write_presigned_get_head, write_presigned_get_tail};
 use crate::credentials::Credentials;
 use crate::presign::is_simple_query;
 use crate::sink::Sink;
@@ -68,6 +68,34 @@ pub(super) struct LookedUp<'a> {
 
 /// Why the fast path gave up: `None` before it called the lookup, the lookup's answer after.
 pub(super) type GiveUp<'a> = Option<LookedUp<'a>>;
+
+/// The SHA-256 state after the part of a canonical request that every `GET` in the layout
+/// for one path shares on one date: `GET\n{canonical path}\n` and the cached key's
+/// [`layout_head`] (which ends with `X-Amz-Date`'s date; the time of day follows). For a
+/// path such as `/dev` that is over 128 bytes: two SHA-256 blocks a verification does not
+/// compress again. The presigner keeps the same state ([`Presigner`](crate::Presigner)).
+pub(crate) struct KeptPrefix {
+    /// The path as the request gave it.
+    pub(super) path: String,
+    pub(super) state: Sha256,
+}
+
+impl KeptPrefix {
+    /// The state for `path`, which is written as a path that may not be canonical
+    /// (normalized and encoded, as [`Verifier::verify_request`] writes any path): for a path
+    /// that is its own canonical URI that is the path itself (so a URL's path flagged
+    /// canonical gives the same bytes), and if it ever were not, the fast path would only
+    /// give up on that path.
+    pub(super) fn new(path: &str, layout_head: &str) -> Self {
+        let mut state = Sha256::new();
+        write_presigned_get_head(&mut state, path, false);
+        state.put(layout_head);
+        Self {
+            path: path.to_owned(),
+            state,
+        }
+    }
+}
 
 /// Builds [`CachedKey::layout_head`]: the start of the authentication parameters of every URL
 /// in the layout signed with `access_key_id` on `date`'s day for the scope whose credential
@@ -143,15 +171,16 @@ impl<'q> Layout<'q> {
     }
 
     /// Writes the canonical query: the signed authentication parameters, the token among them
-    /// if `sign_token`, then the URL's own query.
-    fn write_canonical_query(&self, sink: &mut impl Sink, sign_token: bool) {
+    /// if `sign_token`, then the URL's own query; all but its first `skip` bytes (at most the
+    /// cached key's [`layout_head`], with which `signed` starts).
+    fn write_canonical_query(&self, sink: &mut impl Sink, sign_token: bool, skip: usize) {
         match self.token.filter(|_| sign_token) {
             Some((param, _)) => {
-                sink.put(self.signed.get(..self.expires_end).unwrap_or_default());
+                sink.put(self.signed.get(skip..self.expires_end).unwrap_or_default());
                 sink.put(param);
                 sink.put(SIGNED_HEADERS);
             }
-            None => sink.put(self.signed),
+            None => sink.put(self.signed.get(skip..).unwrap_or_default()),
         }
         if !self.own.is_empty() {
             sink.put("&");
@@ -320,14 +349,22 @@ impl<L: CredentialsLookup> Verifier<L> {
         }
 
         let sign_token = signs_token(self.session_token, auth.scope.service());
-        let mut hasher = Sha256::new();
-        write_presigned_get(
-            &mut hasher,
-            request.path,
-            request.path_is_canonical,
-            &request.host,
-            |sink| layout.write_canonical_query(sink, sign_token),
-        );
+        let hasher = if let Some(kept) = key.prefix.as_ref().filter(|k| k.path == request.path) {
+            let mut hasher = kept.state.clone();
+            layout.write_canonical_query(&mut hasher, sign_token, key.layout_head.len());
+            write_presigned_get_tail(&mut hasher, &request.host);
+            hasher
+        } else {
+            let mut hasher = Sha256::new();
+            write_presigned_get(
+                &mut hasher,
+                request.path,
+                request.path_is_canonical,
+                &request.host,
+                |sink| layout.write_canonical_query(sink, sign_token, 0),
+            );
+            hasher
+        };
         let hash: [u8; 32] = hasher.finalize().into();
         if !signs_hash(key.mac.clone(), key, &auth.date, &hash, auth.signature) {
             return give_up(found);
@@ -483,7 +520,7 @@ mod tests {
         assert_eq!(layout.expires, "300");
         assert_eq!(layout.token, Some(("&X-Amz-Security-Token=a%2Fb", "a%2Fb")));
         let mut canonical = String::new();
-        layout.write_canonical_query(&mut canonical, true);
+        layout.write_canonical_query(&mut canonical, true, 0);
         assert_eq!(
             canonical,
             "X-Amz-Algorithm=AWS4-HMAC-SHA256\
