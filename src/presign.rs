@@ -321,15 +321,17 @@ trait KeySource {
 
     /// Appends [`Signer::write_auth_head`]'s output for `date` to `out` and returns the HMAC
     /// state keyed with the date's signing key, with the string to sign's [head](write_head)
-    /// written; and, when `path` is given and a state was kept for it on this date, the
-    /// SHA-256 state after the canonical request's [stable prefix](StablePrefix).
+    /// written; and, when `path` is given and a state was kept for it on this date, puts the
+    /// SHA-256 state after the canonical request's [stable prefix](StablePrefix) in `prefix`
+    /// (an out-parameter: returning the two states together costs a copy of both).
     fn begin_auth(
         &self,
         signer: &Signer<'_>,
         date: &AmzDate,
         out: &mut String,
         path: Option<StablePrefix<'_>>,
-    ) -> (HmacSha256, Option<Sha256>);
+        prefix: &mut Option<Sha256>,
+    ) -> HmacSha256;
 
     /// Offers `state`, the SHA-256 state after `prefix` on `date`, for the next presign.
     fn keep_prefix(&self, date: &AmzDate, prefix: StablePrefix<'_>, state: &Sha256);
@@ -347,7 +349,8 @@ impl KeySource for Derive<'_> {
         date: &AmzDate,
         out: &mut String,
         _: Option<StablePrefix<'_>>,
-    ) -> (HmacSha256, Option<Sha256>) {
+        _: &mut Option<Sha256>,
+    ) -> HmacSha256 {
         signer.write_auth_head(date, out);
         let mut mac = SigningKey::derive_for_date(
             self.0.secret_access_key(),
@@ -357,7 +360,7 @@ impl KeySource for Derive<'_> {
         )
         .mac();
         write_head(&mut mac, date);
-        (mac, None)
+        mac
     }
 
     fn keep_prefix(&self, _: &AmzDate, _: StablePrefix<'_>, _: &Sha256) {}
@@ -561,7 +564,8 @@ impl KeySource for Presigner {
         date: &AmzDate,
         out: &mut String,
         path: Option<StablePrefix<'_>>,
-    ) -> (HmacSha256, Option<Sha256>) {
+        prefix: &mut Option<Sha256>,
+    ) -> HmacSha256 {
         let mut day = [0u8; 8];
         day.copy_from_slice(date.date_bytes().get(..8).unwrap_or(&[0; 8]));
         // A poisoned lock only means another thread panicked while holding it; the cache is
@@ -587,12 +591,12 @@ impl KeySource for Presigner {
             }
         };
         out.push_str(&cache.auth_head);
-        let prefix = cache
-            .prefix
-            .as_ref()
-            .filter(|_| path.is_some_and(|p| p == cache.prefix_path()))
-            .cloned();
-        (mac, prefix)
+        if let Some(kept) = &cache.prefix
+            && path.is_some_and(|p| p == cache.prefix_path())
+        {
+            *prefix = Some(kept.clone());
+        }
+        mac
     }
 
     /// Keeps `state` if `prefix.path` fits the space reserved for it and the cache is still
@@ -830,8 +834,17 @@ impl<'a> Signer<'a> {
         let mut storage: UrlStorage = None;
         let target = Target::parse_with(url, &mut storage)?;
         let mut user_params = Params::new();
-        let (layout, mut mac, prefix) = self
-            .write_url(&target, &date, expires, &mut user_params, out, keys)
+        let mut prefix = None;
+        let (layout, mut mac) = self
+            .write_url(
+                &target,
+                &date,
+                expires,
+                &mut user_params,
+                out,
+                keys,
+                &mut prefix,
+            )
             .inspect_err(|_| out.clear())?;
         self.sign(
             &target,
@@ -905,8 +918,13 @@ impl<'a> Signer<'a> {
     /// Writes the URL up to `X-Amz-Signature=` (followed, for a raw session token, by the
     /// encoded token: the signature is inserted in front of it later), and records the URL's
     /// own parameters in `user_params`. `keys` appends [`Signer::write_auth_head`]'s output
-    /// and gives the keyed HMAC state. Returns where the other parameters and the signature
-    /// are, the HMAC state, and the SHA-256 state after the [`StablePrefix`] if `keys` kept it.
+    /// and gives the keyed HMAC state (and in `prefix` the SHA-256 state after the
+    /// [`StablePrefix`] if it kept one). Returns where the other parameters and the signature
+    /// are, and the HMAC state.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "private; the pieces of one presign, passed by reference"
+    )]
     fn write_url<K: KeySource>(
         &self,
         target: &Target<'_>,
@@ -915,7 +933,8 @@ impl<'a> Signer<'a> {
         user_params: &mut Params,
         out: &mut String,
         keys: &K,
-    ) -> Result<(Layout<'a>, HmacSha256, Option<Sha256>), Error> {
+        prefix: &mut Option<Sha256>,
+    ) -> Result<(Layout<'a>, HmacSha256), Error> {
         let (expires_buf, expires_digits) = digits(expires);
         let query = target.query.unwrap_or_default();
         let simple_query = target
@@ -943,7 +962,7 @@ impl<'a> Signer<'a> {
         // X-Amz-Algorithm, X-Amz-Credential, and X-Amz-Date up to the time of day.
         let algorithm_start = out.len();
         let stable_prefix = simple_query.then(|| StablePrefix::of(target));
-        let (mac, prefix) = keys.begin_auth(self, date, out, stable_prefix);
+        let mac = keys.begin_auth(self, date, out, stable_prefix, prefix);
         let algorithm = Param {
             start: algorithm_start,
             eq: algorithm_start + "X-Amz-Algorithm".len(),
@@ -1021,7 +1040,6 @@ impl<'a> Signer<'a> {
                 token_after_signature,
             },
             mac,
-            prefix,
         ))
     }
 
