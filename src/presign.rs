@@ -373,7 +373,14 @@ impl KeySource for Derive<'_> {
 /// the same date (only the time of day follows it), so a [`Presigner`] keeps the SHA-256
 /// state after it: for a path such as `/dev` the prefix is over 128 bytes, two SHA-256
 /// blocks that are then not compressed again.
-#[derive(Clone, Copy, PartialEq, Eq)]
+///
+/// The state is kept for the path text alone: whether the URL parser read the path as its
+/// own canonical URI (`path_is_canonical`, written as it is) or not (normalized and encoded),
+/// the same text gives the same bytes, because the parser sets the flag only when encoding
+/// would change nothing (`fast_path_agrees_with_the_parser_wherever_it_applies` in
+/// `target.rs` checks it). The verifier relies on the same rule
+/// (the verifier's `KeptPrefix`).
+#[derive(Clone, Copy)]
 struct StablePrefix<'a> {
     path: &'a str,
     path_is_canonical: bool,
@@ -397,8 +404,8 @@ impl<'a> StablePrefix<'a> {
 /// of the last canonical request (`GET`, the path and the authentication parameters up to
 /// the time of day) when the URL's own parameters sort after the `X-Amz-*` ones (such as
 /// `?room=lobby`): presigning the same path again on the same date then hashes two blocks
-/// fewer. The kept state is compared by path and date and holds nothing secret. A presign then costs little more than the SHA-256 and HMAC
-/// it cannot avoid, and allocates only the returned URL ([`Presigner::presign_into`] reuses
+/// fewer. The kept state is compared by path and date and holds nothing secret. A presign
+/// then costs little more than the SHA-256 and HMAC it cannot avoid, and allocates only the returned URL ([`Presigner::presign_into`] reuses
 /// the caller's buffer and allocates nothing once it is large enough). Its URLs are
 /// byte-identical to [`presign_url`]'s. It is `Send + Sync`: share one behind an `Arc`.
 ///
@@ -447,20 +454,11 @@ struct DateCache {
     /// `prefix_path` (whose capacity, reserved up front, is the longest path kept).
     prefix: Option<Sha256>,
     prefix_path: String,
-    prefix_path_is_canonical: bool,
 }
 
-impl DateCache {
-    fn prefix_path(&self) -> StablePrefix<'_> {
-        StablePrefix {
-            path: &self.prefix_path,
-            path_is_canonical: self.prefix_path_is_canonical,
-        }
-    }
-}
-
-/// The longest URL path whose [`StablePrefix`] a [`Presigner`] keeps.
-const MAX_KEPT_PATH: usize = 256;
+/// The longest URL path whose [`StablePrefix`] a [`Presigner`] (or a
+/// [`Verifier`](crate::Verifier)) keeps.
+pub(crate) const MAX_KEPT_PATH: usize = 256;
 
 impl Presigner {
     /// A presigner with the default options.
@@ -495,7 +493,6 @@ impl Presigner {
                 auth_head,
                 prefix: None,
                 prefix_path: String::with_capacity(MAX_KEPT_PATH),
-                prefix_path_is_canonical: false,
             }),
         }
     }
@@ -592,7 +589,7 @@ impl KeySource for Presigner {
         };
         out.push_str(&cache.auth_head);
         if let Some(kept) = &cache.prefix
-            && path.is_some_and(|p| p == cache.prefix_path())
+            && path.is_some_and(|p| p.path == cache.prefix_path)
         {
             *prefix = Some(kept.clone());
         }
@@ -610,7 +607,6 @@ impl KeySource for Presigner {
         if same_day && prefix.path.len() <= cache.prefix_path.capacity() {
             cache.prefix_path.clear();
             cache.prefix_path.push_str(prefix.path);
-            cache.prefix_path_is_canonical = prefix.path_is_canonical;
             cache.prefix = Some(state.clone());
         }
     }
@@ -655,7 +651,44 @@ enum Token<'a> {
 }
 
 /// What comes before the encoded session token in a URL.
-const TOKEN_PARAM_PREFIX: &str = "&X-Amz-Security-Token=";
+pub(crate) const TOKEN_PARAM_PREFIX: &str = "&X-Amz-Security-Token=";
+/// What comes between `X-Amz-Date`'s value and `X-Amz-Expires`' in a presigned URL.
+pub(crate) const EXPIRES_PARAM_PREFIX: &str = "&X-Amz-Expires=";
+/// The signed headers of every presigned URL, after `X-Amz-Expires`.
+pub(crate) const SIGNED_HEADERS_PARAM: &str = "&X-Amz-SignedHeaders=host";
+/// What comes before the signature, after [`SIGNED_HEADERS_PARAM`].
+pub(crate) const SIGNATURE_PARAM_PREFIX: &str = "&X-Amz-Signature=";
+/// [`SIGNED_HEADERS_PARAM`] and [`SIGNATURE_PARAM_PREFIX`], written as one piece.
+const SIGNED_HEADERS_AND_SIGNATURE: &str = "&X-Amz-SignedHeaders=host&X-Amz-Signature=";
+
+/// Writes the part of the authentication parameters that depends only on the credentials,
+/// the scope and the date:
+/// `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={credential}&X-Amz-Date={YYYYMMDD}T`.
+/// A [`Presigner`] caches it per date, the verifier's fast path compares URLs with it.
+pub(crate) fn write_auth_head(
+    out: &mut String,
+    access_key_id: &str,
+    scope: &Scope,
+    date: &AmzDate,
+) {
+    out.push_str(ALGORITHM_PARAM);
+    out.push_str("&X-Amz-Credential=");
+    out.push_str(access_key_id);
+    out.push_str("%2F");
+    CredentialScope::new(date, scope).write(out, "%2F");
+    out.push_str("&X-Amz-Date=");
+    out.put_ascii(date.date_bytes());
+    out.push('T');
+}
+
+/// The SHA-256 state after a [`StablePrefix`]: `GET\n{canonical path}\n` and `auth_head`
+/// ([`write_auth_head`]'s output). The presigner and the verifier's fast path keep it.
+pub(crate) fn stable_prefix_state(path: &str, path_is_canonical: bool, auth_head: &str) -> Sha256 {
+    let mut state = Sha256::new();
+    write_presigned_get_head(&mut state, path, path_is_canonical);
+    state.put(auth_head);
+    state
+}
 
 /// Everything a presign needs besides the URL, time, expiry and key.
 struct Signer<'a> {
@@ -875,14 +908,7 @@ impl<'a> Signer<'a> {
     /// `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={credential}&X-Amz-Date={YYYYMMDD}T`.
     /// A [`Presigner`] caches it per date.
     fn write_auth_head(&self, date: &AmzDate, out: &mut String) {
-        out.push_str(ALGORITHM_PARAM);
-        out.push_str("&X-Amz-Credential=");
-        out.push_str(self.access_key_id);
-        out.push_str("%2F");
-        CredentialScope::new(date, self.scope).write(out, "%2F");
-        out.push_str("&X-Amz-Date=");
-        out.put_ascii(date.date_bytes());
-        out.push('T');
+        write_auth_head(out, self.access_key_id, self.scope, date);
     }
 
     /// The exact length of the URL [`Signer::write_url`] writes, or with a raw session token
@@ -910,7 +936,7 @@ impl<'a> Signer<'a> {
             + auth_head_len(self.access_key_id, self.scope)
             + "HHMMSSZ&X-Amz-Expires=".len()
             + expires_digits
-            + "&X-Amz-SignedHeaders=host&X-Amz-Signature=".len()
+            + SIGNED_HEADERS_AND_SIGNATURE.len()
             + 64
             + token
     }
@@ -984,7 +1010,7 @@ impl<'a> Signer<'a> {
             eq: date_start + "X-Amz-Date".len(),
             end: out.len(),
         };
-        out.push_str("&X-Amz-Expires=");
+        out.push_str(EXPIRES_PARAM_PREFIX);
         for &digit in expires_buf.iter().skip(expires_buf.len() - expires_digits) {
             // `from_digit` tells the compiler that the character is ASCII: one byte to push.
             if let Some(c) = char::from_digit(digit.into(), 10) {
@@ -996,11 +1022,11 @@ impl<'a> Signer<'a> {
             eq: date_param.end + 1 + "X-Amz-Expires".len(),
             end: out.len(),
         };
-        out.push_str("&X-Amz-SignedHeaders=host&X-Amz-Signature=");
+        out.push_str(SIGNED_HEADERS_AND_SIGNATURE);
         let signed_headers = Param {
             start: expires_param.end + 1,
             eq: expires_param.end + 1 + "X-Amz-SignedHeaders".len(),
-            end: expires_param.end + "&X-Amz-SignedHeaders=host".len(),
+            end: expires_param.end + SIGNED_HEADERS_PARAM.len(),
         };
         let signature_at = out.len();
 
@@ -1100,13 +1126,11 @@ impl<'a> Signer<'a> {
                 Some(AuthParam::InOut(algorithm)) if K::KEEPS_PREFIX && is_simple_layout(auth) => {
                     let stable = StablePrefix::of(target);
                     let mut hasher = prefix.unwrap_or_else(|| {
-                        let mut hasher = Sha256::new();
-                        write_presigned_get_head(
-                            &mut hasher,
+                        let hasher = stable_prefix_state(
                             stable.path,
                             stable.path_is_canonical,
+                            out.get(algorithm.start..layout.time_at).unwrap_or_default(),
                         );
-                        hasher.put(out.get(algorithm.start..layout.time_at).unwrap_or_default());
                         keys.keep_prefix(date, stable, &hasher);
                         hasher
                     });
@@ -1340,10 +1364,11 @@ fn write_canonical_query(sink: &mut impl Sink, out: &str, user: &[Param], auth: 
 }
 
 /// [`write_canonical_query`] for a query that [`is_simple_query`]: the authentication
-/// parameters, then `query` after a `&`. When the parameters have one of the two
-/// [simple layouts](is_simple_layout), what comes before `out[from]` is skipped (it was
-/// hashed already: `from` is at most the start of `X-Amz-Algorithm`, or the time of day in
-/// `X-Amz-Date`); `from` is ignored otherwise.
+/// parameters, then `query` after a `&`. What comes before `out[from]` is skipped (it was
+/// hashed already): `from` is at most the start of `X-Amz-Algorithm`, or the time of day in
+/// `X-Amz-Date` when the parameters have one of the two [simple layouts](is_simple_layout)
+/// (the only ones [`Signer::write_url`] writes; the general fall-back below writes them all
+/// and must not be given a later `from`).
 ///
 /// [`Signer::write_url`] writes `X-Amz-Algorithm` to `X-Amz-Expires` one after the other,
 /// then `&X-Amz-SignedHeaders=host&X-Amz-Signature=`: without a signed session token, or with
@@ -1400,7 +1425,8 @@ fn write_simple_canonical_query(
 
 /// Whether `auth` has one of the two layouts of [`write_simple_canonical_query`]: the
 /// parameters `X-Amz-Algorithm` to `X-Amz-SignedHeaders` all in the output, with at most the
-/// session token from the cache among them.
+/// session token from the cache among them. [`Signer::write_url`] only writes those two, so
+/// this is a guard: the kept prefix is used only where the query is written from `from` on.
 fn is_simple_layout(auth: &[AuthParam<'_>]) -> bool {
     matches!(
         auth,
@@ -1482,55 +1508,81 @@ mod tests {
         let presigner = Presigner::new(credentials.clone(), scope.clone());
         let time = time::macros::datetime!(2020-01-31 10:02:33 UTC);
         let expires = Duration::from_secs(300);
-        let reference =
-            |url: &str, time| presign_url(url, &credentials, &scope, time, expires).unwrap();
+        // Presigns `url` at `time` and checks it against `presign_url`.
+        let check = |url: &str, time| {
+            let want = presign_url(url, &credentials, &scope, time, expires).unwrap();
+            presigner.presign(url, time, expires).unwrap() == want
+        };
         let kept_path = || {
             let cache = presigner.cache.lock().unwrap();
             cache.prefix.as_ref().map(|_| cache.prefix_path.clone())
         };
+        let spoil = || presigner.cache.lock().unwrap().prefix = Some(Sha256::new());
         let url = "wss://h.example/dev?room=lobby";
-        assert_eq!(
-            presigner.presign(url, time, expires).unwrap(),
-            reference(url, time)
-        );
+        assert!(check(url, time));
         assert_eq!(kept_path().as_deref(), Some("/dev"));
-        presigner.cache.lock().unwrap().prefix = Some(Sha256::new());
-        assert_ne!(
-            presigner.presign(url, time, expires).unwrap(),
-            reference(url, time)
-        );
+        spoil();
+        assert!(!check(url, time), "the kept state is not used");
         // Another path replaces it.
         let other = "wss://h.example/prod?room=lobby";
-        assert_eq!(
-            presigner.presign(other, time, expires).unwrap(),
-            reference(other, time)
-        );
+        assert!(check(other, time));
         assert_eq!(kept_path().as_deref(), Some("/prod"));
-        assert_eq!(
-            presigner.presign(url, time, expires).unwrap(),
-            reference(url, time)
-        );
-        // A query that is not simple neither uses nor replaces it.
-        let sorted_first = "wss://h.example/x?A=1";
-        assert_eq!(
-            presigner.presign(sorted_first, time, expires).unwrap(),
-            reference(sorted_first, time)
-        );
+        assert!(check(url, time));
+        // A query that is not simple, on the kept path, neither uses nor replaces it.
+        spoil();
+        assert!(check("wss://h.example/dev?A=1", time));
         assert_eq!(kept_path().as_deref(), Some("/dev"));
+        assert!(!check(url, time));
         // A new date drops it.
         let next_day = time + Duration::from_secs(86_400);
-        presigner.cache.lock().unwrap().prefix = Some(Sha256::new());
-        assert_eq!(
-            presigner.presign(url, next_day, expires).unwrap(),
-            reference(url, next_day)
-        );
+        spoil();
+        assert!(check(url, next_day));
         // Too long a path is signed but not kept.
         let long = format!("wss://h.example/{}", "a".repeat(MAX_KEPT_PATH));
-        assert_eq!(
-            presigner.presign(&long, next_day, expires).unwrap(),
-            reference(&long, next_day)
-        );
+        assert!(check(&long, next_day));
         assert_eq!(kept_path().as_deref(), Some("/dev"));
+    }
+
+    /// A state computed for one date is not kept once the cache has moved on to another (a
+    /// thread may compute it while another changes the date).
+    #[test]
+    #[allow(clippy::unwrap_used, reason = "a test")]
+    fn a_prefix_for_another_date_is_not_kept() {
+        let credentials = Credentials::new("AKIDEXAMPLE", "secret", None).unwrap();
+        let scope = Scope::new("us-east-1", "execute-api").unwrap();
+        let presigner = Presigner::new(credentials.clone(), scope.clone());
+        let (day1, day2) = (
+            time::macros::datetime!(2020-01-31 23:59:59 UTC),
+            time::macros::datetime!(2020-02-01 00:00:00 UTC),
+        );
+        let expires = Duration::from_secs(300);
+        let url = "wss://h.example/dev?room=lobby";
+        presigner.presign(url, day2, expires).unwrap();
+        let stable = StablePrefix {
+            path: "/dev",
+            path_is_canonical: true,
+        };
+        KeySource::keep_prefix(
+            &presigner,
+            &AmzDate::new(day1).unwrap(),
+            stable,
+            &Sha256::new(),
+        );
+        assert_eq!(
+            presigner.presign(url, day2, expires).unwrap(),
+            presign_url(url, &credentials, &scope, day2, expires).unwrap()
+        );
+        // The same call for the cache's own date is kept (and spoils the next presign).
+        KeySource::keep_prefix(
+            &presigner,
+            &AmzDate::new(day2).unwrap(),
+            stable,
+            &Sha256::new(),
+        );
+        assert_ne!(
+            presigner.presign(url, day2, expires).unwrap(),
+            presign_url(url, &credentials, &scope, day2, expires).unwrap()
+        );
     }
 
     #[test]

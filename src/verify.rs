@@ -36,6 +36,9 @@ use crate::target::{Target, UrlStorage};
 
 mod layout;
 
+/// The longest query a verifier reads.
+const MAX_QUERY_LEN: usize = 1 << 30;
+
 /// The clock skew a [`Verifier`] allows by default: 5 minutes, as AWS services do.
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(300);
 
@@ -489,8 +492,8 @@ impl<L: CredentialsLookup> Verifier<L> {
         ScopeTail::Of(&scope).write(&mut scope_tail);
         let mut credential_tail = String::new();
         scope.write_after_date(&mut credential_tail, "%2F");
-        let layout_head = layout::layout_head(access_key_id, date, &credential_tail);
-        let prefix = path.map(|path| layout::KeptPrefix::new(path, &layout_head));
+        let layout_head = layout::layout_head(access_key_id, date, &scope);
+        let prefix = path.and_then(|path| layout::KeptPrefix::new(path, &layout_head));
         let fresh = Arc::new(CachedKey {
             credentials: credentials.clone(),
             date: day,
@@ -1045,7 +1048,7 @@ impl<'a> QueryRequest<'a> {
                 method: method.chars().take(64).collect(),
             });
         }
-        if query.len() > 1 << 30 {
+        if query.len() > MAX_QUERY_LEN {
             return Err(Error::InvalidUrl {
                 reason: "the query is longer than 1 GiB".to_owned(),
             });

@@ -352,12 +352,21 @@ fn the_kept_canonical_prefix_never_changes_a_url() {
         datetime!(2020-02-01 00:00:00 UTC),
         datetime!(2020-02-01 10:02:33 UTC),
     ];
-    let mut checked = 0;
+    let modes = [
+        SessionTokenMode::ServiceDefault,
+        SessionTokenMode::Signed,
+        SessionTokenMode::Unsigned,
+    ];
     for token in [None, Some(TOKEN)] {
-        for service in ["execute-api", "iotdevicegateway"] {
+        for (service, mode) in ["execute-api", "iotdevicegateway"]
+            .into_iter()
+            .flat_map(|s| modes.map(|m| (s, m)))
+        {
             let credentials = credentials(token);
             let scope = Scope::new("eu-west-1", service).unwrap();
-            let presigner = Presigner::new(credentials.clone(), scope.clone());
+            let options = SigningOptions::default().session_token(mode);
+            let presigner =
+                Presigner::with_options(credentials.clone(), scope.clone(), options.clone());
             let mut buffer = String::new();
             for _ in 0..600 {
                 let url = format!(
@@ -367,14 +376,14 @@ fn the_kept_canonical_prefix_never_changes_a_url() {
                     rng.pick(&queries)
                 );
                 let time = days[rng.below(days.len())] + Duration::from_secs(rng.next() % 3);
-                let reference = presign_url(&url, &credentials, &scope, time, EXPIRES).unwrap();
+                let reference =
+                    presign_url_with_options(&url, &credentials, &scope, time, EXPIRES, &options)
+                        .unwrap();
                 presigner
                     .presign_into(&url, time, EXPIRES, &mut buffer)
                     .unwrap();
                 assert_eq!(buffer, reference.as_str(), "{url} at {time}");
-                checked += 1;
             }
         }
     }
-    assert_eq!(checked, 2400);
 }

@@ -90,14 +90,15 @@ fuzz_target!(|input: Input<'_>| {
             .map(|url| url.into_string());
         assert_eq!(result, plain, "presign_url differs");
     }
-    let padded = presigner
-        .presign(&format!(" {}\t", input.url), time, expires)
-        .map(|url| url.into_string());
-    // The presigner has kept the canonical request's stable prefix for this path by now.
+    // The presigner has kept the canonical request's stable prefix for this path (when its
+    // query is simple and the path at most 256 bytes): the second presign starts from it.
     let warm = presigner
         .presign(input.url, time, expires)
         .map(|url| url.into_string());
     assert_eq!(result, warm, "Presigner differs on a second presign");
+    let padded = presigner
+        .presign(&format!(" {}\t", input.url), time, expires)
+        .map(|url| url.into_string());
 
     match &result {
         Ok(url) => {

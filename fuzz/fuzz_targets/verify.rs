@@ -153,12 +153,26 @@ fuzz_target!(|input: Input<'_>| {
             }
         }
     }
-    match verifier.verify_url(&edited, signed_at) {
+    let warm = verifier.verify_url(&edited, signed_at);
+    match &warm {
         Ok(_) => assert_eq!(
             request_of(&edited),
             request_of(&presigned),
             "{edited} verifies but asks for another request than {presigned}"
         ),
-        Err(e) => check_error_hides_secrets(&e),
+        Err(e) => check_error_hides_secrets(e),
+    }
+    // The warm verifier (whose cache knows the presigned URL: its fast path and shortcuts
+    // apply) decides as a fresh one, by URL and by request target.
+    let fresh = Verifier::new(credentials.clone());
+    assert_eq!(warm, fresh.verify_url(&edited, signed_at), "{edited}");
+    if let Some((host, target)) = edited
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|at| rest.split_at(at)))
+    {
+        let headers = [("host", host)];
+        let warm = verifier.verify_request("GET", target, &headers, signed_at);
+        let fresh = Verifier::new(credentials).verify_request("GET", target, &headers, signed_at);
+        assert_eq!(warm, fresh, "{target} with host {host}");
     }
 });

@@ -33,30 +33,26 @@ use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 
 use super::{
-    AuthParams, CachedKey, CredentialsLookup, Headers, ScopeNames, TokenUse, Verified, Verifier,
-    check_signature, constant_time_eq, parse_amz_date, parse_expires_for, signs_hash, signs_token,
-    split_head,
+    AuthParams, CachedKey, CredentialsLookup, Headers, MAX_QUERY_LEN, ScopeNames, TokenUse,
+    Verified, Verifier, check_signature, constant_time_eq, parse_amz_date, parse_expires_for,
+    signs_hash, signs_token, split_head,
 };
 use crate::amz_date::AmzDate;
-use crate::canonical::{write_presigned_get, write_presigned_get_head, write_presigned_get_tail};
+use crate::canonical::{write_presigned_get, write_presigned_get_tail};
 use crate::credentials::Credentials;
 use crate::presign::is_simple_query;
+use crate::presign::{MAX_KEPT_PATH, stable_prefix_state, write_auth_head};
+use crate::scope::Scope;
 use crate::sink::Sink;
 use crate::target::{Target, UrlStorage};
 
-/// What the presigner writes between `X-Amz-Date`'s time of day and `X-Amz-Expires`' value.
-const EXPIRES_KEY: &str = "&X-Amz-Expires=";
-/// The signed headers of every presigned URL, after `X-Amz-Expires` (or a signed token in
-/// the canonical query).
-const SIGNED_HEADERS: &str = "&X-Amz-SignedHeaders=host";
-/// What comes before the signature, after [`SIGNED_HEADERS`].
-const SIGNATURE_KEY: &str = "&X-Amz-Signature=";
-/// What comes before the session token, the URL's last parameter.
-const TOKEN_KEY: &str = "&X-Amz-Security-Token=";
+/// The pieces of the layout, as the presigner writes them.
+use crate::presign::{
+    EXPIRES_PARAM_PREFIX as EXPIRES_KEY, SIGNATURE_PARAM_PREFIX as SIGNATURE_KEY,
+    SIGNED_HEADERS_PARAM as SIGNED_HEADERS, TOKEN_PARAM_PREFIX as TOKEN_KEY,
+};
 /// `HHMMSSZ`: `X-Amz-Date` after its date.
 const TIME_LEN: usize = 7;
-/// The longest query the general path reads ([`QueryRequest::parse_with_hint`](super::QueryRequest)).
-const MAX_QUERY_LEN: usize = 1 << 30;
 
 /// The lookup's answer for an access key id, when the fast path asked for it before giving
 /// up: the general path takes it instead of asking again, so that a verification calls the
@@ -74,6 +70,10 @@ pub(super) type GiveUp<'a> = Option<LookedUp<'a>>;
 /// [`layout_head`] (which ends with `X-Amz-Date`'s date; the time of day follows). For a
 /// path such as `/dev` that is over 128 bytes: two SHA-256 blocks a verification does not
 /// compress again. The presigner keeps the same state ([`Presigner`](crate::Presigner)).
+///
+/// A cache entry keeps it for the path of the request that filled it (the presigner keeps
+/// the last path it signed), if that path is at most [`MAX_KEPT_PATH`] bytes long: the entry
+/// is filled before the signature is checked, so the path is anyone's.
 pub(crate) struct KeptPrefix {
     /// The path as the request gave it.
     pub(super) path: String,
@@ -81,42 +81,36 @@ pub(crate) struct KeptPrefix {
 }
 
 impl KeptPrefix {
-    /// The state for `path`, which is written as a path that may not be canonical
-    /// (normalized and encoded, as [`Verifier::verify_request`] writes any path): for a path
-    /// that is its own canonical URI that is the path itself (so a URL's path flagged
-    /// canonical gives the same bytes), and if it ever were not, the fast path would only
-    /// give up on that path.
-    pub(super) fn new(path: &str, layout_head: &str) -> Self {
-        let mut state = Sha256::new();
-        write_presigned_get_head(&mut state, path, false);
-        state.put(layout_head);
-        Self {
+    /// The state for `path`, written as a path that may not be canonical (normalized and
+    /// encoded, as [`Verifier::verify_request`] writes any path), or `None` for a path too
+    /// long to keep.
+    ///
+    /// A URL's path that the URL parser flags canonical is written as it is by the general
+    /// path; the bytes are the same because the parser sets that flag only when encoding
+    /// changes nothing (`fast_path_agrees_with_the_parser_wherever_it_applies` in
+    /// `target.rs` checks it). The fast path relies on that rule: if a flagged path were
+    /// not its own canonical URI, the fast path would hash another canonical request than
+    /// the general path for that path.
+    pub(super) fn new(path: &str, layout_head: &str) -> Option<Self> {
+        (path.len() <= MAX_KEPT_PATH).then(|| Self {
             path: path.to_owned(),
-            state,
-        }
+            state: stable_prefix_state(path, false, layout_head),
+        })
     }
 }
 
 /// Builds [`CachedKey::layout_head`]: the start of the authentication parameters of every URL
-/// in the layout signed with `access_key_id` on `date`'s day for the scope whose credential
-/// ends with `credential_tail`,
-/// `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={id}%2F{YYYYMMDD}{tail}&X-Amz-Date={YYYYMMDD}T`,
-/// so that one comparison checks them all.
-pub(super) fn layout_head(access_key_id: &str, date: &AmzDate, credential_tail: &str) -> String {
+/// in the layout signed with `access_key_id` on `date`'s day for `scope`,
+/// `X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential={id}%2F{YYYYMMDD}%2F…&X-Amz-Date={YYYYMMDD}T`,
+/// as the presigner writes it, so that one comparison checks them all.
+pub(super) fn layout_head(access_key_id: &str, date: &AmzDate, scope: &Scope) -> String {
     let mut head = String::new();
-    head.push_str("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
-    head.push_str(access_key_id);
-    head.push_str("%2F");
-    head.push_str(date.date());
-    head.push_str(credential_tail);
-    head.push_str("&X-Amz-Date=");
-    head.push_str(date.date());
-    head.push('T');
+    write_auth_head(&mut head, access_key_id, scope, date);
     head
 }
 
 /// A query in the layout, matched against a cached key: the pieces that vary, as slices of it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 struct Layout<'q> {
     /// The URL's own query, which [`is_simple_query`] (without the `&` after it; empty if it
     /// has none).
