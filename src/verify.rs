@@ -110,8 +110,11 @@ impl<S: BuildHasher> CredentialsLookup for HashMap<String, Credentials, S> {
 /// instead, such as calls to the `@connections` API.
 ///
 /// The signing key of the last access key, date, region and service is cached, so verifying
-/// many URLs signed with the same credentials costs about as much as presigning them. The
-/// lookup is still called for every URL, so a revoked key is refused at once.
+/// many URLs signed with the same credentials costs about as much as presigning them: a URL
+/// in the layout [`Presigner`](crate::Presigner) writes is compared with the cached pieces
+/// instead of being parsed in full, and any other URL takes the general path, which decides
+/// the same (it is what reports every error). The lookup is still called for every URL, so a
+/// revoked key is refused at once.
 ///
 /// ```
 /// use sigv4_wss::{Credentials, Error, Presigner, Scope, Verifier};
