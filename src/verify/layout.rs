@@ -11,7 +11,9 @@
 //!     &X-Amz-Signature={64 lowercase hex digits}[&X-Amz-Security-Token={token}]
 //! ```
 //!
-//! (on one line, and without `{query}&` when the query is empty). A server sees that layout
+//! (on one line, and without `{query}&` when the query is empty). The session token may also
+//! come right before `&X-Amz-SignedHeaders` (where @smithy/signature-v4 puts it) or right
+//! before `&X-Amz-Signature` (botocore); without a token, botocore's layout is this one. A server sees that layout
 //! again and again, signed with the same credentials on the same date as the URL before.
 //! Then all of it but the time of day, the expiry and the signature is known text, and the
 //! canonical query is a few slices of the URL:
@@ -115,10 +117,10 @@ struct Layout<'q> {
     /// The URL's own query, which [`is_simple_query`] (without the `&` after it; empty if it
     /// has none).
     own: &'q str,
-    /// `X-Amz-Algorithm=…&X-Amz-SignedHeaders=host`: the signed authentication parameters
-    /// but the session token, in canonical order.
+    /// `X-Amz-Algorithm=…&X-Amz-SignedHeaders=host`: the signed authentication parameters in
+    /// canonical order, with the session token among them if the URL has it there.
     signed: &'q str,
-    /// Where `X-Amz-Expires` ends in `signed` (and [`SIGNED_HEADERS`] starts).
+    /// Where `X-Amz-Expires` ends in `signed` (and the token or [`SIGNED_HEADERS`] starts).
     expires_end: usize,
     /// The values of `X-Amz-Date`, `X-Amz-Expires` and `X-Amz-Signature`, not checked yet.
     date: &'q str,
@@ -145,15 +147,20 @@ impl<'q> Layout<'q> {
         let expires_len = rest.bytes().position(|b| b == b'&')?;
         let (expires, rest) = rest.split_at_checked(expires_len)?;
         let expires_end = auth.len() - rest.len();
+        // The session token, if any, is in one of three places: here, in canonical order (as
+        // @smithy/signature-v4 writes it), after the signed headers (as botocore does), or
+        // last, after the signature (as this crate does). Once only: a second one is left
+        // over, and the general path reports it.
+        let hint = key.encoded_token.as_deref().map(str::len);
+        let (token, rest) = take_token(rest, hint);
         let rest = rest.strip_prefix(SIGNED_HEADERS)?;
         let signed = auth.get(..auth.len() - rest.len())?;
+        let (token, rest) =
+            token.map_or_else(|| take_token(rest, hint), |token| (Some(token), rest));
         let (signature, rest) = rest.strip_prefix(SIGNATURE_KEY)?.split_at_checked(64)?;
-        let token = match rest.strip_prefix(TOKEN_KEY) {
-            Some(value) => Some((rest, value)),
-            None if rest.is_empty() => None,
-            None => return None,
-        };
-        is_simple_query(own).then_some(Self {
+        let (token, rest) =
+            token.map_or_else(|| take_token(rest, hint), |token| (Some(token), rest));
+        (rest.is_empty() && is_simple_query(own)).then_some(Self {
             own,
             signed,
             expires_end,
@@ -168,10 +175,16 @@ impl<'q> Layout<'q> {
     /// if `sign_token`, then the URL's own query; all but its first `skip` bytes (at most the
     /// cached key's [`layout_head`], with which `signed` starts).
     fn write_canonical_query(&self, sink: &mut impl Sink, sign_token: bool, skip: usize) {
+        let head = || self.signed.get(skip..self.expires_end).unwrap_or_default();
         match self.token.filter(|_| sign_token) {
             Some((param, _)) => {
-                sink.put(self.signed.get(skip..self.expires_end).unwrap_or_default());
+                sink.put(head());
                 sink.put(param);
+                sink.put(SIGNED_HEADERS);
+            }
+            // `signed` has the token in it when the URL has it before the signed headers.
+            None if self.signed.len() - self.expires_end > SIGNED_HEADERS.len() => {
+                sink.put(head());
                 sink.put(SIGNED_HEADERS);
             }
             None => sink.put(self.signed.get(skip..).unwrap_or_default()),
@@ -180,6 +193,42 @@ impl<'q> Layout<'q> {
             sink.put("&");
             sink.put(self.own);
         }
+    }
+}
+
+/// The session token parameter at the start of `rest`, if it is there (with its `&`, and its
+/// value up to the next `&`), and what follows it. `hint` is the cached token's length: when
+/// the value ends there, the value (some 800 bytes) is not searched for its end. Without a
+/// cached token nothing is taken: a URL with a token cannot match then, and the token left in
+/// `rest` makes the layout fail.
+#[inline]
+fn take_token(rest: &str, hint: Option<usize>) -> (Option<(&str, &str)>, &str) {
+    let Some(hint) = hint else {
+        return (None, rest);
+    };
+    // What else can come here starts with `&X-Amz-S` too (`SignedHeaders`, `Signature`):
+    // the ninth byte tells them apart before a comparison of the whole key.
+    let Some(value) = (rest.as_bytes().get(8) == Some(&b'e'))
+        .then(|| rest.strip_prefix(TOKEN_KEY))
+        .flatten()
+    else {
+        return (None, rest);
+    };
+    let ends_at_hint = value
+        .as_bytes()
+        .get(hint)
+        .map_or(value.len() == hint, |&b| b == b'&');
+    let value_len = if ends_at_hint {
+        hint
+    } else {
+        value.find('&').unwrap_or(value.len())
+    };
+    match (
+        rest.split_at_checked(TOKEN_KEY.len() + value_len),
+        value.get(..value_len),
+    ) {
+        (Some((param, after)), Some(value)) => (Some((param, value)), after),
+        _ => (None, rest),
     }
 }
 
@@ -454,6 +503,55 @@ mod tests {
     /// The request target and `Host` of a presigned URL of [`HOST`].
     fn target(url: &str) -> &str {
         &url["wss://".len() + HOST.len()..]
+    }
+
+    /// The session token where other signers put it: before `X-Amz-SignedHeaders`
+    /// (@smithy/signature-v4) or before `X-Amz-Signature` (botocore). The signature holds
+    /// wherever it is; the fast path takes all three places, signed or not, and decides as a
+    /// fresh verifier; a token in two places is left to the general path.
+    #[test]
+    fn the_token_is_found_where_other_signers_put_it() {
+        let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+        let now = signed_at + Duration::from_secs(10);
+        for (service, mode) in [
+            ("execute-api", SessionTokenMode::ServiceDefault),
+            ("iotdevicegateway", SessionTokenMode::ServiceDefault),
+            ("execute-api", SessionTokenMode::Unsigned),
+        ] {
+            let scope = Scope::new("us-east-1", service).unwrap();
+            let creds = Credentials::new("AKIDEXAMPLE", SECRET, Some(&long_token())).unwrap();
+            let options = crate::SigningOptions::default().session_token(mode);
+            let ours = Presigner::with_options(creds.clone(), scope.clone(), options)
+                .presign(URL, signed_at, Duration::from_secs(300))
+                .unwrap();
+            let ours = ours.as_str();
+            let at = ours.find("&X-Amz-Security-Token=").unwrap();
+            let (without, token) = ours.split_at(at);
+            let smithy = without.replace(
+                "&X-Amz-SignedHeaders=",
+                &format!("{token}&X-Amz-SignedHeaders="),
+            );
+            let botocore =
+                without.replace("&X-Amz-Signature=", &format!("{token}&X-Amz-Signature="));
+            let fresh = || Verifier::new(creds.clone()).session_token(mode);
+            let warm = fresh();
+            warm.verify_url(ours, signed_at).unwrap();
+            let key = warm.cached_key().unwrap();
+            for url in [ours, &smithy, &botocore] {
+                let want = fresh().verify_url(url, now).unwrap();
+                let fast = warm.verify_url_layout(&key, "GET", url, now);
+                assert_eq!(fast.ok().as_ref(), Some(&want), "{url}");
+                let fast =
+                    warm.verify_request_layout(&key, "GET", target(url), &[("host", HOST)], now);
+                assert_eq!(fast.ok().as_ref(), Some(&want), "{url}");
+            }
+            let twice = format!("{smithy}{token}");
+            assert!(warm.verify_url_layout(&key, "GET", &twice, now).is_err());
+            assert_eq!(
+                warm.verify_url(&twice, now),
+                fresh().verify_url(&twice, now)
+            );
+        }
     }
 
     #[test]
