@@ -337,6 +337,20 @@ trait KeySource {
     fn keep_prefix(&self, date: &AmzDate, prefix: StablePrefix<'_>, state: &Sha256);
 }
 
+/// The HMAC state keyed with the signing key of `credentials`, `scope` and `date`'s day, with
+/// the string to sign's [head](write_head) for `date` written.
+fn keyed_with_head(credentials: &Credentials, scope: &Scope, date: &AmzDate) -> HmacSha256 {
+    let mut mac = SigningKey::derive_for_date(
+        credentials.secret_access_key(),
+        date.date_bytes(),
+        scope.region(),
+        scope.service(),
+    )
+    .mac();
+    write_head(&mut mac, date);
+    mac
+}
+
 /// The key derived on the call, for [`presign_url`]: nothing is kept.
 struct Derive<'a>(&'a Credentials);
 
@@ -352,15 +366,7 @@ impl KeySource for Derive<'_> {
         _: &mut Option<Sha256>,
     ) -> HmacSha256 {
         signer.write_auth_head(date, out);
-        let mut mac = SigningKey::derive_for_date(
-            self.0.secret_access_key(),
-            date.date_bytes(),
-            signer.scope.region(),
-            signer.scope.service(),
-        )
-        .mac();
-        write_head(&mut mac, date);
-        mac
+        keyed_with_head(self.0, signer.scope, date)
     }
 
     fn keep_prefix(&self, _: &AmzDate, _: StablePrefix<'_>, _: &Sha256) {}
@@ -572,14 +578,7 @@ impl KeySource for Presigner {
         let mac = match &cache.key {
             Some((cached_day, mac)) if *cached_day == day => mac.clone(),
             _ => {
-                let mut mac = SigningKey::derive_for_date(
-                    self.credentials.secret_access_key(),
-                    date.date_bytes(),
-                    self.scope.region(),
-                    self.scope.service(),
-                )
-                .mac();
-                write_head(&mut mac, date);
+                let mac = keyed_with_head(&self.credentials, &self.scope, date);
                 cache.auth_head.clear();
                 signer.write_auth_head(date, &mut cache.auth_head);
                 cache.key = Some((day, mac.clone()));
