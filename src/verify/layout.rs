@@ -12,8 +12,9 @@
 //! ```
 //!
 //! (on one line, and without `{query}&` when the query is empty). The session token may also
-//! come right before `&X-Amz-SignedHeaders` (where @smithy/signature-v4 puts it) or right
-//! before `&X-Amz-Signature` (botocore); without a token, botocore's layout is this one. A server sees that layout
+//! come right before `&X-Amz-SignedHeaders` (its place in canonical order) or right before
+//! `&X-Amz-Signature` (where botocore puts it); without a token, botocore's layout is this
+//! one. A server sees that layout
 //! again and again, signed with the same credentials on the same date as the URL before.
 //! Then all of it but the time of day, the expiry and the signature is known text, and the
 //! canonical query is a few slices of the URL:
@@ -148,7 +149,8 @@ impl<'q> Layout<'q> {
         let (expires, rest) = rest.split_at_checked(expires_len)?;
         let expires_end = auth.len() - rest.len();
         // The session token, if any, is in one of three places: here, in canonical order (as
-        // @smithy/signature-v4 writes it), after the signed headers (as botocore does), or
+        // a signer that writes the signed parameters in that order does), after the signed
+        // headers (as botocore does), or
         // last, after the signature (as this crate does). Once only: a second one is left
         // over, and the general path reports it.
         let hint = key.encoded_token.as_deref().map(str::len);
@@ -506,7 +508,7 @@ mod tests {
     }
 
     /// The session token where other signers put it: before `X-Amz-SignedHeaders`
-    /// (@smithy/signature-v4) or before `X-Amz-Signature` (botocore). The signature holds
+    /// (canonical order) or before `X-Amz-Signature` (botocore). The signature holds
     /// wherever it is; the fast path takes all three places, signed or not, and decides as a
     /// fresh verifier; a token in two places is left to the general path.
     #[test]
@@ -527,7 +529,7 @@ mod tests {
             let ours = ours.as_str();
             let at = ours.find("&X-Amz-Security-Token=").unwrap();
             let (without, token) = ours.split_at(at);
-            let smithy = without.replace(
+            let canonical_order = without.replace(
                 "&X-Amz-SignedHeaders=",
                 &format!("{token}&X-Amz-SignedHeaders="),
             );
@@ -537,7 +539,7 @@ mod tests {
             let warm = fresh();
             warm.verify_url(ours, signed_at).unwrap();
             let key = warm.cached_key().unwrap();
-            for url in [ours, &smithy, &botocore] {
+            for url in [ours, &canonical_order, &botocore] {
                 let want = fresh().verify_url(url, now).unwrap();
                 let fast = warm.verify_url_layout(&key, "GET", url, now);
                 assert_eq!(fast.ok().as_ref(), Some(&want), "{url}");
@@ -545,7 +547,7 @@ mod tests {
                     warm.verify_request_layout(&key, "GET", target(url), &[("host", HOST)], now);
                 assert_eq!(fast.ok().as_ref(), Some(&want), "{url}");
             }
-            let twice = format!("{smithy}{token}");
+            let twice = format!("{canonical_order}{token}");
             assert!(warm.verify_url_layout(&key, "GET", &twice, now).is_err());
             assert_eq!(
                 warm.verify_url(&twice, now),
