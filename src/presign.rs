@@ -411,9 +411,10 @@ impl<'a> StablePrefix<'a> {
 /// the time of day) when the URL's own parameters sort after the `X-Amz-*` ones (such as
 /// `?room=lobby`): presigning the same path again on the same date then hashes two blocks
 /// fewer. The kept state is compared by path and date and holds nothing secret. A presign
-/// then costs little more than the SHA-256 and HMAC it cannot avoid, and allocates only the returned URL ([`Presigner::presign_into`] reuses
-/// the caller's buffer and allocates nothing once it is large enough). Its URLs are
-/// byte-identical to [`presign_url`]'s. It is `Send + Sync`: share one behind an `Arc`.
+/// then costs little more than the SHA-256 and HMAC it cannot avoid, and allocates only the
+/// returned URL ([`Presigner::presign_into`] reuses the caller's buffer and allocates nothing
+/// once it is large enough). Its URLs are byte-identical to [`presign_url`]'s. It is
+/// `Send + Sync`: share one behind an `Arc`.
 ///
 /// ```
 /// use sigv4_wss::{Credentials, Presigner, Scope};
