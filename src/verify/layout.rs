@@ -119,7 +119,9 @@ struct Layout<'q> {
     /// has none).
     own: &'q str,
     /// `X-Amz-Algorithm=…&X-Amz-SignedHeaders=host`: the signed authentication parameters in
-    /// canonical order, with the session token among them if the URL has it there.
+    /// canonical order, with the session token among them if the URL has it there; or only
+    /// `X-Amz-Algorithm=…&X-Amz-Expires={seconds}` when the URL has the signature before the
+    /// signed headers (alphabetical order).
     signed: &'q str,
     /// Where `X-Amz-Expires` ends in `signed` (and the token or [`SIGNED_HEADERS`] starts).
     expires_end: usize,
@@ -150,19 +152,33 @@ impl<'q> Layout<'q> {
         let expires_end = auth.len() - rest.len();
         // The session token, if any, is in one of three places: here, in canonical order (as
         // a signer that writes the signed parameters in that order does), after the signed
-        // headers (as botocore does), or
-        // last, after the signature (as this crate does). Once only: a second one is left
-        // over, and the general path reports it.
+        // headers (as botocore does), or last, after the signature (as this crate does).
+        // Once only: a second one is left over, and the general path reports it.
         let hint = key.encoded_token.as_deref().map(str::len);
-        let (token, rest) = take_token(rest, hint);
-        let rest = rest.strip_prefix(SIGNED_HEADERS)?;
-        let signed = auth.get(..auth.len() - rest.len())?;
-        let (token, rest) =
-            token.map_or_else(|| take_token(rest, hint), |token| (Some(token), rest));
-        let (signature, rest) = rest.strip_prefix(SIGNATURE_KEY)?.split_at_checked(64)?;
-        let (token, rest) =
-            token.map_or_else(|| take_token(rest, hint), |token| (Some(token), rest));
-        (rest.is_empty() && is_simple_query(own)).then_some(Self {
+        let mut token = None;
+        let rest = take_once(&mut token, rest, hint);
+        let (signature, signed, rest) = if let Some(after) = rest.strip_prefix(SIGNATURE_KEY) {
+            // Every key in alphabetical order (the AWS SDK for JavaScript v3's `formatUrl`
+            // sorts them): the signature comes before the signed headers, and the URL's own
+            // parameters after them.
+            let (signature, after) = after.split_at_checked(64)?;
+            let after = after.strip_prefix(SIGNED_HEADERS)?;
+            (signature, auth.get(..expires_end)?, after)
+        } else {
+            let after = rest.strip_prefix(SIGNED_HEADERS)?;
+            let signed = auth.get(..auth.len() - after.len())?;
+            let after = take_once(&mut token, after, hint);
+            let (signature, after) = after.strip_prefix(SIGNATURE_KEY)?.split_at_checked(64)?;
+            (signature, signed, after)
+        };
+        let rest = take_once(&mut token, rest, hint);
+        // The URL's own query: before the authentication parameters or after them, not both.
+        let own = match rest.strip_prefix('&') {
+            Some(last) if own.is_empty() => last,
+            None if rest.is_empty() => own,
+            _ => return None,
+        };
+        is_simple_query(own).then_some(Self {
             own,
             signed,
             expires_end,
@@ -184,12 +200,15 @@ impl<'q> Layout<'q> {
                 sink.put(param);
                 sink.put(SIGNED_HEADERS);
             }
-            // `signed` has the token in it when the URL has it before the signed headers.
-            None if self.signed.len() - self.expires_end > SIGNED_HEADERS.len() => {
+            // All of `signed` when it is exactly the parameters to write.
+            None if self.signed.len() - self.expires_end == SIGNED_HEADERS.len() => {
+                sink.put(self.signed.get(skip..).unwrap_or_default());
+            }
+            // `signed` has the token in it, or stops before the signed headers.
+            None => {
                 sink.put(head());
                 sink.put(SIGNED_HEADERS);
             }
-            None => sink.put(self.signed.get(skip..).unwrap_or_default()),
         }
         if !self.own.is_empty() {
             sink.put("&");
@@ -232,6 +251,20 @@ fn take_token(rest: &str, hint: Option<usize>) -> (Option<(&str, &str)>, &str) {
         (Some((param, after)), Some(value)) => (Some((param, value)), after),
         _ => (None, rest),
     }
+}
+
+/// [`take_token`] unless `token` has one already; what follows.
+fn take_once<'q>(
+    token: &mut Option<(&'q str, &'q str)>,
+    rest: &'q str,
+    hint: Option<usize>,
+) -> &'q str {
+    if token.is_some() {
+        return rest;
+    }
+    let (found, rest) = take_token(rest, hint);
+    *token = found;
+    rest
 }
 
 /// Splits `query` where `X-Amz-Algorithm` starts: at its start, or after the first `&X`,
