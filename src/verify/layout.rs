@@ -14,7 +14,9 @@
 //! (on one line, and without `{query}&` when the query is empty). The session token may also
 //! come right before `&X-Amz-SignedHeaders` (its place in canonical order) or right before
 //! `&X-Amz-Signature` (where botocore puts it); without a token, botocore's layout is this
-//! one. A server sees that layout
+//! one. And the query may have every key in alphabetical order, as the AWS SDK for
+//! JavaScript v3 writes it: `X-Amz-Signature` before `X-Amz-SignedHeaders`, and the URL's
+//! own query after them. A server sees that layout
 //! again and again, signed with the same credentials on the same date as the URL before.
 //! Then all of it but the time of day, the expiry and the signature is known text, and the
 //! canonical query is a few slices of the URL:
