@@ -322,19 +322,20 @@ trait KeySource {
     /// Appends [`Signer::write_auth_head`]'s output for `date` to `out` and returns the HMAC
     /// state keyed with the date's signing key, with the string to sign's [head](write_head)
     /// written; and, when `path` is given and a state was kept for it on this date, puts the
-    /// SHA-256 state after the canonical request's [stable prefix](StablePrefix) in `prefix`
+    /// SHA-256 state after the canonical request's [stable prefix](stable_prefix_state) in `prefix`
     /// (an out-parameter: returning the two states together costs a copy of both).
     fn begin_auth(
         &self,
         signer: &Signer<'_>,
         date: &AmzDate,
         out: &mut String,
-        path: Option<StablePrefix<'_>>,
+        path: Option<&str>,
         prefix: &mut Option<Sha256>,
     ) -> HmacSha256;
 
-    /// Offers `state`, the SHA-256 state after `prefix` on `date`, for the next presign.
-    fn keep_prefix(&self, date: &AmzDate, prefix: StablePrefix<'_>, state: &Sha256);
+    /// Offers `state`, the SHA-256 state after the stable prefix of `path` on `date`, for the
+    /// next presign.
+    fn keep_prefix(&self, date: &AmzDate, path: &str, state: &Sha256);
 }
 
 /// The HMAC state keyed with the signing key of `credentials`, `scope` and `date`'s day, with
@@ -362,43 +363,14 @@ impl KeySource for Derive<'_> {
         signer: &Signer<'_>,
         date: &AmzDate,
         out: &mut String,
-        _: Option<StablePrefix<'_>>,
+        _: Option<&str>,
         _: &mut Option<Sha256>,
     ) -> HmacSha256 {
         signer.write_auth_head(date, out);
         keyed_with_head(self.0, signer.scope, date)
     }
 
-    fn keep_prefix(&self, _: &AmzDate, _: StablePrefix<'_>, _: &Sha256) {}
-}
-
-/// What the start of a presigned `GET`'s canonical request depends on when the URL's own
-/// query [`is_simple_query`] (so that its parameters all sort after the authentication
-/// parameters): `GET\n{canonical path}\n` and then [`Signer::write_auth_head`]'s output,
-/// which is fixed for a date. That prefix is the same for every presign of the same path on
-/// the same date (only the time of day follows it), so a [`Presigner`] keeps the SHA-256
-/// state after it: for a path such as `/dev` the prefix is over 128 bytes, two SHA-256
-/// blocks that are then not compressed again.
-///
-/// The state is kept for the path text alone: whether the URL parser read the path as its
-/// own canonical URI (`path_is_canonical`, written as it is) or not (normalized and encoded),
-/// the same text gives the same bytes, because the parser sets the flag only when encoding
-/// would change nothing (`fast_path_agrees_with_the_parser_wherever_it_applies` in
-/// `target.rs` checks it). The verifier relies on the same rule
-/// (the verifier's `KeptPrefix`).
-#[derive(Clone, Copy)]
-struct StablePrefix<'a> {
-    path: &'a str,
-    path_is_canonical: bool,
-}
-
-impl<'a> StablePrefix<'a> {
-    fn of(target: &Target<'a>) -> Self {
-        Self {
-            path: target.path,
-            path_is_canonical: target.path_is_canonical,
-        }
-    }
+    fn keep_prefix(&self, _: &AmzDate, _: &str, _: &Sha256) {}
 }
 
 /// A reusable presigner for one set of credentials, region and service.
@@ -457,13 +429,14 @@ struct DateCache {
     /// [`Signer::write_auth_head`] for that date. Its capacity is reserved up front, so that
     /// neither the first presign nor a change of date allocates.
     auth_head: String,
-    /// The SHA-256 state after the last [`StablePrefix`] on that date, for the path
-    /// `prefix_path` (whose capacity, reserved up front, is the longest path kept).
+    /// The SHA-256 state after the last [stable prefix](stable_prefix_state) on that date,
+    /// for the path `prefix_path` (whose capacity, reserved up front, is the longest path
+    /// kept).
     prefix: Option<Sha256>,
     prefix_path: String,
 }
 
-/// The longest URL path whose [`StablePrefix`] a [`Presigner`] (or a
+/// The longest URL path whose [stable prefix](stable_prefix_state) a [`Presigner`] (or a
 /// [`Verifier`](crate::Verifier)) keeps.
 pub(crate) const MAX_KEPT_PATH: usize = 256;
 
@@ -567,7 +540,7 @@ impl KeySource for Presigner {
         signer: &Signer<'_>,
         date: &AmzDate,
         out: &mut String,
-        path: Option<StablePrefix<'_>>,
+        path: Option<&str>,
         prefix: &mut Option<Sha256>,
     ) -> HmacSha256 {
         let mut day = [0u8; 8];
@@ -589,24 +562,24 @@ impl KeySource for Presigner {
         };
         out.push_str(&cache.auth_head);
         if let Some(kept) = &cache.prefix
-            && path.is_some_and(|p| p.path == cache.prefix_path)
+            && path == Some(cache.prefix_path.as_str())
         {
             *prefix = Some(kept.clone());
         }
         mac
     }
 
-    /// Keeps `state` if `prefix.path` fits the space reserved for it and the cache is still
-    /// for `date`; never allocates.
-    fn keep_prefix(&self, date: &AmzDate, prefix: StablePrefix<'_>, state: &Sha256) {
+    /// Keeps `state` if `path` fits the space reserved for it and the cache is still for
+    /// `date`; never allocates.
+    fn keep_prefix(&self, date: &AmzDate, path: &str, state: &Sha256) {
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         let same_day = cache
             .key
             .as_ref()
             .is_some_and(|(day, _)| date.date_bytes().get(..8) == Some(&day[..]));
-        if same_day && prefix.path.len() <= cache.prefix_path.capacity() {
+        if same_day && path.len() <= cache.prefix_path.capacity() {
             cache.prefix_path.clear();
-            cache.prefix_path.push_str(prefix.path);
+            cache.prefix_path.push_str(path);
             cache.prefix = Some(state.clone());
         }
     }
@@ -681,8 +654,19 @@ pub(crate) fn write_auth_head(
     out.push('T');
 }
 
-/// The SHA-256 state after a [`StablePrefix`]: `GET\n{canonical path}\n` and `auth_head`
-/// ([`write_auth_head`]'s output). The presigner and the verifier's fast path keep it.
+/// The SHA-256 state after the canonical request's stable prefix: `GET\n{canonical path}\n`
+/// and `auth_head` ([`write_auth_head`]'s output, fixed for a date). When the URL's own query
+/// [`is_simple_query`] (its parameters all sort after the authentication parameters), that
+/// prefix is the same for every presign of the same path on the same date (only the time of
+/// day follows it), so a [`Presigner`] keeps the state after it, and so does the verifier's
+/// fast path (its `KeptPrefix`): for a path such as `/dev` the prefix is over 128 bytes, two
+/// SHA-256 blocks that are then not compressed again.
+///
+/// Both keep the state for the path text alone: whether the URL parser read the path as its
+/// own canonical URI (`path_is_canonical`, written as it is) or not (normalized and encoded),
+/// the same text gives the same bytes, because the parser sets the flag only when encoding
+/// would change nothing (`fast_path_agrees_with_the_parser_wherever_it_applies` in
+/// `target.rs` checks it).
 pub(crate) fn stable_prefix_state(path: &str, path_is_canonical: bool, auth_head: &str) -> Sha256 {
     let mut state = Sha256::new();
     write_presigned_get_head(&mut state, path, path_is_canonical);
@@ -764,7 +748,7 @@ struct Layout<'t> {
     /// recorded in the URL's parameters).
     simple_query: Option<(usize, usize)>,
     /// Where the time of day of `X-Amz-Date` starts: what comes before it in the canonical
-    /// request is the [`StablePrefix`] (for a simple query).
+    /// request is the [stable prefix](stable_prefix_state) (for a simple query).
     time_at: usize,
     signature_at: usize,
     token_after_signature: Option<&'t str>,
@@ -945,8 +929,8 @@ impl<'a> Signer<'a> {
     /// encoded token: the signature is inserted in front of it later), and records the URL's
     /// own parameters in `user_params`. `keys` appends [`Signer::write_auth_head`]'s output
     /// and gives the keyed HMAC state (and in `prefix` the SHA-256 state after the
-    /// [`StablePrefix`] if it kept one). Returns where the other parameters and the signature
-    /// are, and the HMAC state.
+    /// [stable prefix](stable_prefix_state) if it kept one). Returns where the other
+    /// parameters and the signature are, and the HMAC state.
     #[allow(
         clippy::too_many_arguments,
         reason = "private; the pieces of one presign, passed by reference"
@@ -987,8 +971,7 @@ impl<'a> Signer<'a> {
 
         // X-Amz-Algorithm, X-Amz-Credential, and X-Amz-Date up to the time of day.
         let algorithm_start = out.len();
-        let stable_prefix = simple_query.then(|| StablePrefix::of(target));
-        let mac = keys.begin_auth(self, date, out, stable_prefix, prefix);
+        let mac = keys.begin_auth(self, date, out, simple_query.then_some(target.path), prefix);
         let algorithm = Param {
             start: algorithm_start,
             eq: algorithm_start + "X-Amz-Algorithm".len(),
@@ -1124,14 +1107,13 @@ impl<'a> Signer<'a> {
             let auth = layout.auth.as_slice();
             let hasher = match auth.first() {
                 Some(AuthParam::InOut(algorithm)) if K::KEEPS_PREFIX && is_simple_layout(auth) => {
-                    let stable = StablePrefix::of(target);
                     let mut hasher = prefix.unwrap_or_else(|| {
                         let hasher = stable_prefix_state(
-                            stable.path,
-                            stable.path_is_canonical,
+                            target.path,
+                            target.path_is_canonical,
                             out.get(algorithm.start..layout.time_at).unwrap_or_default(),
                         );
-                        keys.keep_prefix(date, stable, &hasher);
+                        keys.keep_prefix(date, target.path, &hasher);
                         hasher
                     });
                     write_simple_canonical_query(&mut hasher, out, auth, query, layout.time_at);
@@ -1558,14 +1540,10 @@ mod tests {
         let expires = Duration::from_secs(300);
         let url = "wss://h.example/dev?room=lobby";
         presigner.presign(url, day2, expires).unwrap();
-        let stable = StablePrefix {
-            path: "/dev",
-            path_is_canonical: true,
-        };
         KeySource::keep_prefix(
             &presigner,
             &AmzDate::new(day1).unwrap(),
-            stable,
+            "/dev",
             &Sha256::new(),
         );
         assert_eq!(
@@ -1576,7 +1554,7 @@ mod tests {
         KeySource::keep_prefix(
             &presigner,
             &AmzDate::new(day2).unwrap(),
-            stable,
+            "/dev",
             &Sha256::new(),
         );
         assert_ne!(
