@@ -951,14 +951,8 @@ impl<'a> QueryScan<'a> {
         if bytes.get(self.item_start..eq) != Some(SECURITY_TOKEN.as_bytes()) {
             return false;
         }
-        // Both tests run whatever the other found (`&`, not `&&`), so that the time taken
-        // shows no more than whether the URL reaches the hint's length: the hint may be the
-        // token of other credentials than those the URL names.
         let ends_there = matches!(bytes.get(end), None | Some(b'&'));
-        let same = bytes
-            .get(start..end)
-            .is_some_and(|value| constant_time_eq(value, hint.as_bytes()));
-        let skip = ends_there & same;
+        let skip = is_cached_token(bytes.get(start..).unwrap_or_default(), hint, ends_there);
         if skip {
             self.resume = Some(end);
             self.out.token_is_hint = Some(hint);
@@ -1818,6 +1812,19 @@ fn check_token(given: Option<&str>, expected: Option<&str>) -> Result<(), Error>
             }
         }
     }
+}
+
+/// Whether the URL's token value, which starts `value` and (as the caller found) ends where
+/// `cached` would end if `ends_there`, is `cached`, the cached credentials' token in
+/// canonical encoding. Both tests run whatever the other found (`&`, not `&&`), and the
+/// bytes are compared in constant time, so that the time taken shows no more than whether
+/// the URL's token reaches the cached one's length: the cached token may be another
+/// caller's. The query scan's token hint and the layout fast path both ask this.
+pub(crate) fn is_cached_token(value: &[u8], cached: &str, ends_there: bool) -> bool {
+    let same = value
+        .get(..cached.len())
+        .is_some_and(|prefix| constant_time_eq(prefix, cached.as_bytes()));
+    ends_there & same
 }
 
 /// Compares two byte strings in time that depends on their lengths only.

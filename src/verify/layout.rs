@@ -39,7 +39,7 @@ use time::OffsetDateTime;
 
 use super::{
     AuthParams, CachedKey, CredentialsLookup, Headers, MAX_QUERY_LEN, ScopeNames, TokenUse,
-    Verified, Verifier, check_signature, constant_time_eq, parse_amz_date, parse_expires_for,
+    Verified, Verifier, check_signature, is_cached_token, parse_amz_date, parse_expires_for,
     signs_hash, signs_token, split_head,
 };
 use crate::amz_date::AmzDate;
@@ -203,7 +203,7 @@ impl<'q> Layout<'q> {
                 sink.put(SIGNED_HEADERS);
             }
             // All of `signed` when it is exactly the parameters to write.
-            None if self.signed.len() - self.expires_end == SIGNED_HEADERS.len() => {
+            None if self.signed.get(self.expires_end..) == Some(SIGNED_HEADERS) => {
                 sink.put(self.signed.get(skip..).unwrap_or_default());
             }
             // `signed` has the token in it, or stops before the signed headers.
@@ -494,20 +494,12 @@ impl<L: CredentialsLookup> Verifier<L> {
 }
 
 /// Whether the URL's session token (the parameter and its value, if any) is exactly the cached
-/// one (in canonical encoding, if any). The value is compared as the query scan compares it
-/// with its token hint: in constant time, both tests run, so that the time taken shows no
-/// more than whether the URL's token reaches the cached one's length (the cached token may
-/// be another caller's).
+/// one (in canonical encoding, if any), compared as [`is_cached_token`] compares.
 fn token_is_cached(token: Option<(&str, &str)>, cached: Option<&str>) -> bool {
     match (token, cached) {
         (None, None) => true,
         (Some((_, value)), Some(cached)) => {
-            let ends_there = value.len() == cached.len();
-            let same = value
-                .as_bytes()
-                .get(..cached.len())
-                .is_some_and(|prefix| constant_time_eq(prefix, cached.as_bytes()));
-            ends_there & same
+            is_cached_token(value.as_bytes(), cached, value.len() == cached.len())
         }
         _ => false,
     }
