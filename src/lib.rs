@@ -27,6 +27,7 @@ mod request;
 mod scan;
 mod scope;
 pub mod service;
+mod short_hmac;
 mod signing_key;
 mod sink;
 mod string_to_sign;

@@ -15,6 +15,7 @@ use sha2::Sha256;
 use zeroize::Zeroize as _;
 
 use crate::credentials::Redacted;
+use crate::short_hmac;
 use crate::sink::{Hex64, Sink};
 use crate::string_to_sign::StringToSign;
 
@@ -44,10 +45,15 @@ pub(crate) fn keyed(key: &[u8]) -> HmacSha256 {
     HmacSha256::new_from_slice(key).unwrap_or_else(|_| HmacSha256::new(&Default::default()))
 }
 
+/// HMAC-SHA256 of `data` under `key`: on SHA-256's block function when both are short, as
+/// in every step of the key derivation (see [`short_hmac`](crate::short_hmac)), else with
+/// the `hmac` crate.
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = keyed(key);
-    mac.update(data);
-    mac.finalize().into_bytes().into()
+    short_hmac::hmac_sha256(key, data).unwrap_or_else(|| {
+        let mut mac = keyed(key);
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    })
 }
 
 /// The derived key `kSigning` for one date, region and service. `Debug` never shows it, and
