@@ -94,3 +94,17 @@ fn floor_hashes_the_documented_canonical_request() {
         "373049ebc0b59247b3e219b190d2f391e261bb9e99ddc6b39fc0feb54cf6411b"
     );
 }
+
+#[test]
+fn both_derivations_of_the_derive_group_give_the_same_key() {
+    let crate_key = sigv4_wss::SigningKey::derive(
+        peer_bench::SECRET_ACCESS_KEY,
+        "20200131",
+        peer_bench::REGION,
+        peer_bench::SERVICE,
+    );
+    assert_eq!(
+        crate_key.as_bytes(),
+        &peer_bench::derive_signing_key(peer_bench::SECRET_ACCESS_KEY, "20200131")
+    );
+}
