@@ -89,6 +89,7 @@ fn digest(state: &[u32; 8]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use hmac::{Hmac, KeyInit as _, Mac as _};
+    use proptest::prelude::*;
     use sha2::Sha256;
 
     use super::*;
@@ -130,6 +131,22 @@ mod tests {
         );
     }
 
+    fn with_hmac_crate(key: &[u8], message: &[u8]) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_the_hmac_crate_on_random_bytes(
+            key in proptest::collection::vec(any::<u8>(), 0..=BLOCK),
+            message in proptest::collection::vec(any::<u8>(), 0..=MAX_MESSAGE),
+        ) {
+            prop_assert_eq!(hmac_sha256(&key, &message), Some(with_hmac_crate(&key, &message)));
+        }
+    }
+
     #[test]
     #[allow(clippy::cast_possible_truncation, reason = "byte patterns")]
     fn agrees_with_the_hmac_crate_up_to_the_limits() {
@@ -142,9 +159,7 @@ mod tests {
                     assert_eq!(short, None, "key {key_len}, message {message_len}");
                     continue;
                 }
-                let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
-                mac.update(&message);
-                let want: [u8; 32] = mac.finalize().into_bytes().into();
+                let want = with_hmac_crate(&key, &message);
                 assert_eq!(short, Some(want), "key {key_len}, message {message_len}");
             }
         }
