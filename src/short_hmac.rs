@@ -42,23 +42,29 @@ pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> Option<[u8; 32]> {
     if key.len() > BLOCK || message.len() > MAX_MESSAGE {
         return None;
     }
-    let inner_block = last_block(message, BLOCK)?;
-    let mut inner_pad = [0x36u8; BLOCK];
-    let mut outer_pad = [0x5cu8; BLOCK];
+    let inner_last = last_block(message, BLOCK)?;
+    // The pads are the key, masked. They are built in place in the arrays that are
+    // compressed (so that no copy of them is made for the call) and zeroized at the end. The
+    // hash states are not cleared, as the `hmac` crate's are not (see `Presigner`'s Drop).
+    let mut inner_blocks = [[0x36u8; BLOCK], inner_last];
+    let mut outer_blocks = [[0x5cu8; BLOCK], [0u8; BLOCK]];
+    let ([inner_pad, _], [outer_pad, _]) = (&mut inner_blocks, &mut outer_blocks);
     for ((i, o), k) in inner_pad.iter_mut().zip(outer_pad.iter_mut()).zip(key) {
         *i ^= k;
         *o ^= k;
     }
     let mut inner = INITIAL_STATE;
-    compress256(&mut inner, &[inner_pad, inner_block]);
-    let outer_block = last_block(&digest(&inner), BLOCK)?;
-    let mut outer = INITIAL_STATE;
-    compress256(&mut outer, &[outer_pad, outer_block]);
-    // The pads are the key itself, masked; the states are not cleared (nor are the `hmac`
-    // crate's, see `Presigner`'s Drop).
-    inner_pad.as_mut_slice().zeroize();
-    outer_pad.as_mut_slice().zeroize();
-    Some(digest(&outer))
+    compress256(&mut inner, &inner_blocks);
+    let mac = last_block(&digest(&inner), BLOCK).map(|outer_last| {
+        let [_, last] = &mut outer_blocks;
+        *last = outer_last;
+        let mut outer = INITIAL_STATE;
+        compress256(&mut outer, &outer_blocks);
+        digest(&outer)
+    });
+    inner_blocks.as_flattened_mut().zeroize();
+    outer_blocks.as_flattened_mut().zeroize();
+    mac
 }
 
 /// The final block of a message whose first `before` bytes were compressed already:

@@ -197,4 +197,27 @@ mod tests {
             "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9"
         );
     }
+
+    #[test]
+    fn keys_and_messages_too_long_for_one_block_take_the_hmac_crate() {
+        // kDate's key is "AWS4" and the secret: over 64 bytes with this 86-character secret;
+        // a 60-character region is over the 55 bytes a single padded block holds. Expected
+        // values from Python's hmac module.
+        let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".repeat(2) + "LONGER";
+        let key = SigningKey::derive(&secret, "20150830", "us-east-1", "iam");
+        assert_eq!(
+            Hex64::new(key.as_bytes()).as_str(),
+            "3e741e533ea8697e7d40adc7bd6095f3d6049f8164abb9e268437a966844c558"
+        );
+        let key = SigningKey::derive(
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            "20150830",
+            &"x".repeat(60),
+            "iam",
+        );
+        assert_eq!(
+            Hex64::new(key.as_bytes()).as_str(),
+            "dbc3722581f71eb317caf4c48d446214d5cfe55aea5923190e94566cd942f7f6"
+        );
+    }
 }
