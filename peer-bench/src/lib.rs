@@ -220,7 +220,12 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 }
 
 /// kSigning, derived with four HMACs (the AWS recipe) of the `hmac` crate: the derivation
-/// `floor-cold` does, also timed alone (group `derive`) beside the crate's.
+/// `floor-cold` does, also timed alone (group `derive`) beside the crate's. For the main
+/// case only: the region and service are those of the main case.
+///
+/// # Panics
+///
+/// If the secret is not 40 bytes long, as AWS secret access keys are.
 #[must_use]
 pub fn derive_signing_key(secret: &str, date: &str) -> [u8; 32] {
     let mut k_secret = [0u8; 44];
