@@ -114,25 +114,27 @@ pub(super) fn layout_head(access_key_id: &str, date: &AmzDate, scope: &Scope) ->
     head
 }
 
-/// A query in the layout, matched against a cached key: the pieces that vary, as slices of it.
+/// A query in the layout, matched against a cached key: the pieces that vary, as slices of it,
+/// and where the signed authentication parameters are in it.
 #[derive(Clone, Copy)]
 struct Layout<'q> {
     /// The URL's own query, which [`is_simple_query`] (without the `&` after it; empty if it
     /// has none).
     own: &'q str,
-    /// `X-Amz-Algorithm=…&X-Amz-SignedHeaders=host`: the signed authentication parameters in
-    /// canonical order, with the session token among them if the URL has it there; or only
-    /// `X-Amz-Algorithm=…&X-Amz-Expires={seconds}` when the URL has the signature before the
-    /// signed headers (alphabetical order).
-    signed: &'q str,
-    /// Where `X-Amz-Expires` ends in `signed` (and the token or [`SIGNED_HEADERS`] starts).
-    expires_end: usize,
+    /// The authentication parameters, from `X-Amz-Algorithm` on (the ranges below are in it).
+    auth: &'q str,
+    /// Where `X-Amz-Date` ends: `X-Amz-Algorithm`, `X-Amz-Credential` and `X-Amz-Date` come
+    /// first, in that order (the cached key's [`layout_head`] and the time of day).
+    dated_end: usize,
+    /// `&X-Amz-Expires={seconds}` and `&X-Amz-SignedHeaders=host`, wherever they are after it.
+    expires_param: (usize, usize),
+    signed_headers_at: usize,
+    /// The session token parameter (with the `&` in front) and its value, if there is one.
+    token: Option<((usize, usize), &'q str)>,
     /// The values of `X-Amz-Date`, `X-Amz-Expires` and `X-Amz-Signature`, not checked yet.
     date: &'q str,
     expires: &'q str,
     signature: &'q str,
-    /// The session token parameter (with the `&` in front) and its value, if there is one.
-    token: Option<(&'q str, &'q str)>,
 }
 
 impl<'q> Layout<'q> {
@@ -147,33 +149,50 @@ impl<'q> Layout<'q> {
         // `X-Amz-Date`'s value: the date at the end of the head, then the time of day.
         let date_start = head.len().checked_sub("YYYYMMDDT".len())?;
         let date = auth.get(date_start..head.len() + TIME_LEN)?;
-        let rest = after_head.get(TIME_LEN..)?.strip_prefix(EXPIRES_KEY)?;
-        // A few digits: a plain loop beats a search.
-        let expires_len = rest.bytes().position(|b| b == b'&')?;
-        let (expires, rest) = rest.split_at_checked(expires_len)?;
-        let expires_end = auth.len() - rest.len();
-        // The session token, if any, is in one of three places: here, in canonical order (as
-        // a signer that writes the signed parameters in that order does), after the signed
-        // headers (as botocore does), or last, after the signature (as this crate does).
-        // Once only: a second one is left over, and the general path reports it.
+        let mut rest = after_head.get(TIME_LEN..)?;
+        let at = |rest: &str| auth.len() - rest.len();
+        let dated_end = at(rest);
+        // The other four, the token optional, in any order: this crate writes `X-Amz-Expires`,
+        // `X-Amz-SignedHeaders`, `X-Amz-Signature`, then the token; botocore puts the token
+        // before the signature, a signer writing canonical order before the signed headers;
+        // the AWS SDK for JavaScript v3 sorts every key (the signature before the signed
+        // headers, the URL's own parameters last); Amplify's `Signer.signUrl` writes the
+        // signed headers before the expiry (v5) or the token right after the date (v4).
+        // Each once: a second one is left over, and the general path reports it.
         let hint = key.encoded_token.as_deref().map(str::len);
-        let mut token = None;
-        let rest = take_once(&mut token, rest, hint);
-        let (signature, signed, rest) = if let Some(after) = rest.strip_prefix(SIGNATURE_KEY) {
-            // Every key in alphabetical order (the AWS SDK for JavaScript v3's `formatUrl`
-            // sorts them): the signature comes before the signed headers, and the URL's own
-            // parameters after them.
-            let (signature, after) = after.split_at_checked(64)?;
-            let after = after.strip_prefix(SIGNED_HEADERS)?;
-            (signature, auth.get(..expires_end)?, after)
-        } else {
-            let after = rest.strip_prefix(SIGNED_HEADERS)?;
-            let signed = auth.get(..auth.len() - after.len())?;
-            let after = take_once(&mut token, after, hint);
-            let (signature, after) = after.strip_prefix(SIGNATURE_KEY)?.split_at_checked(64)?;
-            (signature, signed, after)
-        };
-        let rest = take_once(&mut token, rest, hint);
+        let (mut expires, mut signed_headers_at, mut signature, mut token) =
+            (None, None, None, None);
+        loop {
+            let start = at(rest);
+            if expires.is_none()
+                && let Some(after) = rest.strip_prefix(EXPIRES_KEY)
+            {
+                // A few digits: a plain loop beats a search.
+                let len = after.bytes().position(|b| b == b'&').unwrap_or(after.len());
+                let (value, after) = after.split_at_checked(len)?;
+                expires = Some(((start, at(after)), value));
+                rest = after;
+            } else if signed_headers_at.is_none()
+                && let Some(after) = rest.strip_prefix(SIGNED_HEADERS)
+            {
+                signed_headers_at = Some(start);
+                rest = after;
+            } else if signature.is_none()
+                && let Some(after) = rest.strip_prefix(SIGNATURE_KEY)
+            {
+                let (value, after) = after.split_at_checked(64)?;
+                signature = Some(value);
+                rest = after;
+            } else if token.is_none()
+                && let (Some(value), after) = take_token(rest, hint)
+            {
+                token = Some(((start, at(after)), value));
+                rest = after;
+            } else {
+                break;
+            }
+        }
+        let (expires_param, expires) = expires?;
         // The URL's own query: before the authentication parameters or after them, not both.
         let own = match rest.strip_prefix('&') {
             Some(last) if own.is_empty() => last,
@@ -182,35 +201,40 @@ impl<'q> Layout<'q> {
         };
         is_simple_query(own).then_some(Self {
             own,
-            signed,
-            expires_end,
+            auth,
+            dated_end,
+            expires_param,
+            signed_headers_at: signed_headers_at?,
+            token,
             date,
             expires,
-            signature,
-            token,
+            signature: signature?,
         })
     }
 
-    /// Writes the canonical query: the signed authentication parameters, the token among them
-    /// if `sign_token`, then the URL's own query; all but its first `skip` bytes (at most the
-    /// cached key's [`layout_head`], with which `signed` starts).
+    /// Writes the canonical query: the signed authentication parameters in canonical order,
+    /// the token among them if `sign_token`, then the URL's own query; all but its first
+    /// `skip` bytes (at most the cached key's [`layout_head`], with which `auth` starts).
+    /// Parameters that follow each other in the URL as in canonical order (as they do in this
+    /// crate's layout) are written as one piece.
     fn write_canonical_query(&self, sink: &mut impl Sink, sign_token: bool, skip: usize) {
-        let head = || self.signed.get(skip..self.expires_end).unwrap_or_default();
-        match self.token.filter(|_| sign_token) {
-            Some((param, _)) => {
-                sink.put(head());
-                sink.put(param);
-                sink.put(SIGNED_HEADERS);
+        let token = self.token.filter(|_| sign_token).map(|(param, _)| param);
+        let mut piece = (skip.min(self.dated_end), self.dated_end);
+        for (start, end) in [Some(self.expires_param), token].into_iter().flatten() {
+            if start == piece.1 {
+                piece.1 = end;
+            } else {
+                sink.put(self.auth.get(piece.0..piece.1).unwrap_or_default());
+                piece = (start, end);
             }
-            // All of `signed` when it is exactly the parameters to write.
-            None if self.signed.get(self.expires_end..) == Some(SIGNED_HEADERS) => {
-                sink.put(self.signed.get(skip..).unwrap_or_default());
-            }
-            // `signed` has the token in it, or stops before the signed headers.
-            None => {
-                sink.put(head());
-                sink.put(SIGNED_HEADERS);
-            }
+        }
+        if self.signed_headers_at == piece.1 {
+            piece.1 += SIGNED_HEADERS.len();
+            sink.put(self.auth.get(piece.0..piece.1).unwrap_or_default());
+        } else {
+            sink.put(self.auth.get(piece.0..piece.1).unwrap_or_default());
+            // The constant: its length is known where it is copied.
+            sink.put(SIGNED_HEADERS);
         }
         if !self.own.is_empty() {
             sink.put("&");
@@ -220,12 +244,12 @@ impl<'q> Layout<'q> {
 }
 
 /// The session token parameter at the start of `rest`, if it is there (with its `&`, and its
-/// value up to the next `&`), and what follows it. `hint` is the cached token's length: when
-/// the value ends there, the value (some 800 bytes) is not searched for its end. Without a
-/// cached token nothing is taken: a URL with a token cannot match then, and the token left in
-/// `rest` makes the layout fail.
+/// value up to the next `&`): its value, and what follows it. `hint` is the cached token's
+/// length: when the value ends there, the value (some 800 bytes) is not searched for its end.
+/// Without a cached token nothing is taken: a URL with a token cannot match then, and the
+/// token left in `rest` makes the layout fail.
 #[inline]
-fn take_token(rest: &str, hint: Option<usize>) -> (Option<(&str, &str)>, &str) {
+fn take_token(rest: &str, hint: Option<usize>) -> (Option<&str>, &str) {
     let Some(hint) = hint else {
         return (None, rest);
     };
@@ -246,27 +270,10 @@ fn take_token(rest: &str, hint: Option<usize>) -> (Option<(&str, &str)>, &str) {
     } else {
         value.find('&').unwrap_or(value.len())
     };
-    match (
-        rest.split_at_checked(TOKEN_KEY.len() + value_len),
-        value.get(..value_len),
-    ) {
-        (Some((param, after)), Some(value)) => (Some((param, value)), after),
-        _ => (None, rest),
+    match value.split_at_checked(value_len) {
+        Some((value, after)) => (Some(value), after),
+        None => (None, rest),
     }
-}
-
-/// [`take_token`] unless `token` has one already; what follows.
-fn take_once<'q>(
-    token: &mut Option<(&'q str, &'q str)>,
-    rest: &'q str,
-    hint: Option<usize>,
-) -> &'q str {
-    if token.is_some() {
-        return rest;
-    }
-    let (found, rest) = take_token(rest, hint);
-    *token = found;
-    rest
 }
 
 /// Splits `query` where `X-Amz-Algorithm` starts: at its start, or after the first `&X`,
@@ -417,7 +424,10 @@ impl<L: CredentialsLookup> Verifier<L> {
         // key serves only the credentials it was derived from, as in `keyed_mac`.
         let found = self.lookup.credentials(&key.access_key_id);
         let usable = found.as_deref().is_some_and(|c| key.credentials == *c)
-            & token_is_cached(layout.token, key.encoded_token.as_deref());
+            & token_is_cached(
+                layout.token.map(|(_, value)| value),
+                key.encoded_token.as_deref(),
+            );
         let give_up = |found| {
             Err(Some(LookedUp {
                 access_key_id: &key.access_key_id,
@@ -493,12 +503,12 @@ impl<L: CredentialsLookup> Verifier<L> {
     }
 }
 
-/// Whether the URL's session token (the parameter and its value, if any) is exactly the cached
-/// one (in canonical encoding, if any), compared as [`is_cached_token`] compares.
-fn token_is_cached(token: Option<(&str, &str)>, cached: Option<&str>) -> bool {
+/// Whether the URL's session token (its value, if any) is exactly the cached one (in
+/// canonical encoding, if any), compared as [`is_cached_token`] compares.
+fn token_is_cached(token: Option<&str>, cached: Option<&str>) -> bool {
     match (token, cached) {
         (None, None) => true,
-        (Some((_, value)), Some(cached)) => {
+        (Some(value), Some(cached)) => {
             is_cached_token(value.as_bytes(), cached, value.len() == cached.len())
         }
         _ => false,

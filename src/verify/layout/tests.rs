@@ -29,9 +29,11 @@ fn target(url: &str) -> &str {
 }
 
 /// The session token where other signers put it: before `X-Amz-SignedHeaders`
-/// (canonical order) or before `X-Amz-Signature` (botocore). The signature holds
-/// wherever it is; the fast path takes all three places, signed or not, and decides as a
-/// fresh verifier; a token in two places is left to the general path.
+/// (canonical order), before `X-Amz-Signature` (botocore), in alphabetical order (AWS SDK
+/// for JavaScript v3), after `X-Amz-Expires` with the signed headers first (Amplify v5) or
+/// right after `X-Amz-Date` (Amplify v4). The signature holds wherever it is; the fast path
+/// takes every place, signed or not, and decides as a fresh verifier; a token in two places
+/// is left to the general path.
 #[test]
 fn the_token_is_found_where_other_signers_put_it() {
     let signed_at = datetime!(2020-01-31 10:02:33 UTC);
@@ -60,7 +62,16 @@ fn the_token_is_found_where_other_signers_put_it() {
         warm.verify_url(ours, signed_at).unwrap();
         let key = warm.cached_key().unwrap();
         let sorted = alphabetical(ours);
-        for url in [ours, &canonical_order, &botocore, &sorted] {
+        let amplify_v5 = reorder(ours, Order::AmplifyV5);
+        let amplify_v4 = reorder(ours, Order::AmplifyV4);
+        for url in [
+            ours,
+            &canonical_order,
+            &botocore,
+            &sorted,
+            &amplify_v5,
+            &amplify_v4,
+        ] {
             let want = fresh().verify_url(url, now).unwrap();
             let fast = warm.verify_url_layout(&key, "GET", url, now);
             assert_eq!(fast.ok().as_ref(), Some(&want), "{url}");
@@ -73,6 +84,81 @@ fn the_token_is_found_where_other_signers_put_it() {
             warm.verify_url(&twice, now),
             fresh().verify_url(&twice, now)
         );
+    }
+}
+
+/// The session token of [`AMPLIFY_URLS`].
+const AMPLIFY_TOKEN: &str = "AQoDYXdzEJr//short+token/with=";
+
+/// [`URL`] presigned by aws-amplify's `Signer.signUrl` with `AMPLIFY_TOKEN`, AKIDEXAMPLE and
+/// [`SECRET`], at 2020-01-31T10:02:33Z for 300 seconds: the output of the
+/// `amplify_presign.mjs` oracle of the project's shared oracles, with @aws-amplify/core
+/// 5.8.19 (the first two) and 4.7.15 (the last two). v5 writes `X-Amz-SignedHeaders`
+/// before `X-Amz-Expires`; v4 the token right after `X-Amz-Date`; both append the token
+/// after the signature, unsigned, for `iotdevicegateway`.
+const AMPLIFY_URLS: [(&str, &str); 4] = [
+    (
+        "execute-api",
+        "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev?room=lobby\
+         &X-Amz-Algorithm=AWS4-HMAC-SHA256\
+         &X-Amz-Credential=AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request\
+         &X-Amz-Date=20200131T100233Z&X-Amz-SignedHeaders=host&X-Amz-Expires=300\
+         &X-Amz-Security-Token=AQoDYXdzEJr%2F%2Fshort%2Btoken%2Fwith%3D\
+         &X-Amz-Signature=8b4249d92b22a57ef5d784173875db750e8bceadf1527725a171b8f0a892fbb3",
+    ),
+    (
+        "iotdevicegateway",
+        "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev?room=lobby\
+         &X-Amz-Algorithm=AWS4-HMAC-SHA256\
+         &X-Amz-Credential=AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fiotdevicegateway%2Faws4_request\
+         &X-Amz-Date=20200131T100233Z&X-Amz-SignedHeaders=host&X-Amz-Expires=300\
+         &X-Amz-Signature=1ef6367e77bce4b6d2c637a4b5e6b39a8c640efe4521b2bf5693485f07b44b60\
+         &X-Amz-Security-Token=AQoDYXdzEJr%2F%2Fshort%2Btoken%2Fwith%3D",
+    ),
+    (
+        "execute-api",
+        "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev?room=lobby\
+         &X-Amz-Algorithm=AWS4-HMAC-SHA256\
+         &X-Amz-Credential=AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request\
+         &X-Amz-Date=20200131T100233Z\
+         &X-Amz-Security-Token=AQoDYXdzEJr%2F%2Fshort%2Btoken%2Fwith%3D\
+         &X-Amz-Expires=300&X-Amz-SignedHeaders=host\
+         &X-Amz-Signature=8b4249d92b22a57ef5d784173875db750e8bceadf1527725a171b8f0a892fbb3",
+    ),
+    (
+        "iotdevicegateway",
+        "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev?room=lobby\
+         &X-Amz-Algorithm=AWS4-HMAC-SHA256\
+         &X-Amz-Credential=AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fiotdevicegateway%2Faws4_request\
+         &X-Amz-Date=20200131T100233Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host\
+         &X-Amz-Signature=1ef6367e77bce4b6d2c637a4b5e6b39a8c640efe4521b2bf5693485f07b44b60\
+         &X-Amz-Security-Token=AQoDYXdzEJr%2F%2Fshort%2Btoken%2Fwith%3D",
+    ),
+];
+
+/// URLs that Amplify wrote: this crate's presigner signs the same (another order of the
+/// same parameters), and a warm verifier takes the fast path for them, by URL and by
+/// request target, with the result of a fresh one.
+#[test]
+fn urls_written_by_amplify_take_the_fast_path() {
+    let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+    let now = signed_at + Duration::from_secs(10);
+    let creds = Credentials::new("AKIDEXAMPLE", SECRET, Some(AMPLIFY_TOKEN)).unwrap();
+    for (service, url) in AMPLIFY_URLS {
+        let scope = Scope::new("us-east-1", service).unwrap();
+        let ours = Presigner::new(creds.clone(), scope)
+            .presign(URL, signed_at, Duration::from_secs(300))
+            .unwrap();
+        let signature = |url: &str| url.split("X-Amz-Signature=").nth(1).unwrap()[..64].to_owned();
+        assert_eq!(signature(ours.as_str()), signature(url), "{url}");
+        let want = Verifier::new(creds.clone()).verify_url(url, now).unwrap();
+        let warm = Verifier::new(creds.clone());
+        warm.verify_url(url, signed_at).unwrap();
+        let key = warm.cached_key().unwrap();
+        let fast = warm.verify_url_layout(&key, "GET", url, now);
+        assert_eq!(fast.ok().as_ref(), Some(&want), "{url}");
+        let fast = warm.verify_request_layout(&key, "GET", target(url), &[("host", HOST)], now);
+        assert_eq!(fast.ok().as_ref(), Some(&want), "{url}");
     }
 }
 
@@ -132,7 +218,9 @@ fn the_layout_is_matched_exactly() {
     assert_eq!(layout.own, "room=lobby");
     assert_eq!(layout.date, "20200131T100233Z");
     assert_eq!(layout.expires, "300");
-    assert_eq!(layout.token, Some(("&X-Amz-Security-Token=a%2Fb", "a%2Fb")));
+    let ((start, end), value) = layout.token.unwrap();
+    assert_eq!(&layout.auth[start..end], "&X-Amz-Security-Token=a%2Fb");
+    assert_eq!(value, "a%2Fb");
     let mut canonical = String::new();
     layout.write_canonical_query(&mut canonical, true, 0);
     assert_eq!(
@@ -157,19 +245,22 @@ fn the_layout_is_matched_exactly() {
         query.replace("&X-Amz-Security-Token=", "&X-Amz-Security-Token=&"),
     ] {
         // Refused by the match, or (text after the token) by the token's comparison.
-        let matched = Layout::of(&other, &key)
-            .filter(|layout| token_is_cached(layout.token, key.encoded_token.as_deref()));
+        let matched = Layout::of(&other, &key).filter(|layout| {
+            token_is_cached(
+                layout.token.map(|(_, value)| value),
+                key.encoded_token.as_deref(),
+            )
+        });
         assert!(matched.is_none(), "{other}");
     }
-    let token = "&X-Amz-Security-Token=a%2Fb";
-    let without_token = query.replace(token, "");
+    let without_token = query.replace("&X-Amz-Security-Token=a%2Fb", "");
     assert!(Layout::of(&without_token, &key).unwrap().token.is_none());
     assert!(!token_is_cached(None, Some("a%2Fb")));
-    assert!(!token_is_cached(Some((token, "a%2Fb")), None));
-    assert!(!token_is_cached(Some(("", "a%2F")), Some("a%2Fb")));
-    assert!(!token_is_cached(Some(("", "a%2Fbc")), Some("a%2Fb")));
-    assert!(!token_is_cached(Some(("", "a%2Fc")), Some("a%2Fb")));
-    assert!(token_is_cached(Some(("", "a%2Fb")), Some("a%2Fb")));
+    assert!(!token_is_cached(Some("a%2Fb"), None));
+    assert!(!token_is_cached(Some("a%2F"), Some("a%2Fb")));
+    assert!(!token_is_cached(Some("a%2Fbc"), Some("a%2Fb")));
+    assert!(!token_is_cached(Some("a%2Fc"), Some("a%2Fb")));
+    assert!(token_is_cached(Some("a%2Fb"), Some("a%2Fb")));
     assert!(token_is_cached(None, None));
 }
 
@@ -318,8 +409,9 @@ type Signing = (
     &'static str,
     String,
 );
-/// What it does to the URL: edits (position, kind, byte), the header list, clock skew.
-type Checking = (Vec<(usize, u8, u8)>, usize, u64, bool);
+/// What it does to the URL: edits (position, kind, byte), the header list, clock skew, the
+/// order of the query.
+type Checking = (Vec<(usize, u8, u8)>, usize, u64, Order);
 
 fn signing() -> impl Strategy<Value = Signing> {
     let token = prop_oneof![
@@ -380,7 +472,13 @@ fn checking() -> impl Strategy<Value = Checking> {
         prop::collection::vec(edit, 0..3),
         0..HEADER_LISTS,
         prop::sample::select(&[300, 0][..]),
-        any::<bool>(),
+        prop_oneof![
+            3 => Just(Order::Ours),
+            2 => Just(Order::Alphabetical),
+            1 => Just(Order::AmplifyV5),
+            1 => Just(Order::AmplifyV4),
+            1 => Just(Order::Reversed),
+        ],
     )
 }
 
@@ -392,6 +490,90 @@ fn alphabetical(url: &str) -> String {
     let mut items: Vec<&str> = query.split('&').collect();
     items.sort_by(|a, b| key(a).cmp(&key(b)).then(a.cmp(b)));
     format!("{head}?{}", items.join("&"))
+}
+
+/// Orders in which other signers write the query of a presigned URL.
+#[derive(Clone, Copy, Debug)]
+enum Order {
+    /// As this crate's presigner writes it.
+    Ours,
+    /// Every key in alphabetical order (AWS SDK for JavaScript v3).
+    Alphabetical,
+    /// Own query, `X-Amz-Algorithm`, `-Credential`, `-Date`, `-SignedHeaders`, `-Expires`,
+    /// then the token before the signature if it is signed, after it if not (Amplify v5).
+    AmplifyV5,
+    /// The token right after `X-Amz-Date` if it is signed (Amplify v4).
+    AmplifyV4,
+    /// The parameters after `X-Amz-Date` in reverse, the own query last.
+    Reversed,
+}
+
+/// The URL with its query in `order` (the parameters only move).
+fn reorder(url: &str, order: Order) -> String {
+    const HEAD: [&str; 3] = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date"];
+    const TAIL: [&str; 4] = [
+        "X-Amz-Expires",
+        "X-Amz-Security-Token",
+        "X-Amz-Signature",
+        "X-Amz-SignedHeaders",
+    ];
+    let (head, query) = url.split_once('?').unwrap();
+    let items: Vec<&str> = query.split('&').collect();
+    let key = |item: &str| item.split('=').next().unwrap_or_default().to_owned();
+    let find = |name: &str| items.iter().copied().find(|item| key(item) == name);
+    let own: Vec<&str> = items
+        .iter()
+        .copied()
+        .filter(|item| !HEAD.contains(&key(item).as_str()) && !TAIL.contains(&key(item).as_str()))
+        .collect();
+    let first: Vec<&str> = HEAD.iter().filter_map(|name| find(name)).collect();
+    // Where the presigner put the token: last when it is not signed.
+    let token_last = items
+        .last()
+        .is_some_and(|item| key(item) == "X-Amz-Security-Token");
+    let token = find("X-Amz-Security-Token");
+    let [expires, signature, signed_headers] =
+        ["X-Amz-Expires", "X-Amz-Signature", "X-Amz-SignedHeaders"].map(|name| find(name).unwrap());
+    let (tail, own_last): (Vec<Option<&str>>, bool) = match order {
+        Order::Ours => return url.to_owned(),
+        Order::Alphabetical => return alphabetical(url),
+        Order::AmplifyV5 if token_last => (
+            vec![Some(signed_headers), Some(expires), Some(signature), token],
+            false,
+        ),
+        Order::AmplifyV5 => (
+            vec![Some(signed_headers), Some(expires), token, Some(signature)],
+            false,
+        ),
+        Order::AmplifyV4 if token_last => (
+            vec![Some(expires), Some(signed_headers), Some(signature), token],
+            false,
+        ),
+        Order::AmplifyV4 => (
+            vec![token, Some(expires), Some(signed_headers), Some(signature)],
+            false,
+        ),
+        Order::Reversed => {
+            let mut tail: Vec<Option<&str>> = items
+                .iter()
+                .copied()
+                .filter(|item| TAIL.contains(&key(item).as_str()))
+                .map(Some)
+                .collect();
+            tail.reverse();
+            (tail, true)
+        }
+    };
+    let auth: Vec<&str> = first
+        .into_iter()
+        .chain(tail.into_iter().flatten())
+        .collect();
+    let all = if own_last {
+        [auth, own].concat()
+    } else {
+        [own, auth].concat()
+    };
+    format!("{head}?{}", all.join("&"))
 }
 
 /// Whether the URL's own parameters are all on one side of the authentication parameters,
@@ -471,7 +653,7 @@ fn the_fast_path_decides_as_the_general_path() {
     runner
         .run(&(signing(), checking()), |(signing, checking)| {
             let (token, service, [signer_mode, verifier_mode], head, query) = signing;
-            let (edits, headers, skew, sorted) = checking;
+            let (edits, headers, skew, order) = checking;
             let creds = Credentials::new("AKIDEXAMPLE", "secret/key+", token.as_deref())
                 .map_err(|e| TestCaseError::reject(e.to_string()))?;
             let scope = Scope::new("us-east-1", service).unwrap();
@@ -484,12 +666,8 @@ fn the_fast_path_decides_as_the_general_path() {
             ) else {
                 return Ok(());
             };
-            // Half the cases in the order the AWS SDK for JavaScript v3 writes.
-            let url = if sorted {
-                alphabetical(url.as_str())
-            } else {
-                url.into_string()
-            };
+            // Most cases in another signer's order.
+            let url = reorder(url.as_str(), order);
             let url = url.as_str();
             let fresh = || {
                 Verifier::new(creds.clone())
