@@ -11,13 +11,17 @@
 //!     &X-Amz-Signature={64 lowercase hex digits}[&X-Amz-Security-Token={token}]
 //! ```
 //!
-//! (on one line, and without `{query}&` when the query is empty). The session token may also
-//! come right before `&X-Amz-SignedHeaders` (its place in canonical order) or right before
-//! `&X-Amz-Signature` (where botocore puts it); without a token, botocore's layout is this
-//! one. And the query may have every key in alphabetical order, as the AWS SDK for
-//! JavaScript v3 writes it: `X-Amz-Signature` before `X-Amz-SignedHeaders`, and the URL's
-//! own query after them. A server sees that layout
-//! again and again, signed with the same credentials on the same date as the URL before.
+//! (on one line, and without `{query}&` when the query is empty). Other signers write the
+//! same parameters in other orders, and the fast path takes those too, as long as
+//! `X-Amz-Algorithm`, `X-Amz-Credential` and `X-Amz-Date` come first, in that order, and the
+//! URL's own query is before or after all of them: after `X-Amz-Date`, `X-Amz-Expires`,
+//! `X-Amz-SignedHeaders`, `X-Amz-Signature` and the session token may come in any order, each
+//! once. botocore puts the token before the signature, a signer writing canonical order
+//! before the signed headers; the AWS SDK for JavaScript v3 sorts every key (the signature
+//! before the signed headers, the URL's own query last); aws-amplify's `Signer.signUrl`
+//! writes the signed headers before the expiry (v5) or the token right after the date (v4).
+//! A server sees one of these layouts again and again, signed with the same credentials on
+//! the same date as the URL before.
 //! Then all of it but the time of day, the expiry and the signature is known text, and the
 //! canonical query is a few slices of the URL:
 //! `X-Amz-Algorithm=…&X-Amz-Expires={seconds}[&X-Amz-Security-Token={token}]&X-Amz-SignedHeaders=host[&{query}]`
