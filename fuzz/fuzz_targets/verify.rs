@@ -1,7 +1,7 @@
 //! Verifies arbitrary URLs, and presigned URLs after arbitrary edits.
 //!
 //! Checks that nothing panics; that every URL the crate presigns verifies (at its signing time,
-//! with the same credentials); that no error shows the secret key or the session token; and
+//! with the same credentials), also with its query items in another order; that no error shows the secret key or the session token; and
 //! that an edited URL is accepted only if it still asks for the same request: the same host,
 //! the same normalized path as sent, and the same decoded query parameters. An edit that
 //! changes what the server is asked for but still verifies would be a hole in the
@@ -33,7 +33,28 @@ struct Input<'a> {
     url: &'a str,
     with_token: bool,
     service: u8,
+    /// Nonzero: the presigned URL's query items are shuffled (seeded by it) before the edits,
+    /// as other signers order them differently.
+    shuffle: u32,
     edits: Vec<(u16, u8, u8)>,
+}
+
+/// The URL with its query items in an order drawn from `seed` (a Fisher-Yates shuffle driven
+/// by a linear congruential generator).
+fn shuffled(url: &str, seed: u32) -> String {
+    let Some((head, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let mut items: Vec<&str> = query.split('&').collect();
+    let mut state = u64::from(seed);
+    for i in (1..items.len()).rev() {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let j = usize::try_from(state >> 33).expect("31 bits") % (i + 1);
+        items.swap(i, j);
+    }
+    format!("{head}?{}", items.join("&"))
 }
 
 /// What a server is asked for: host, normalized path as sent, and the sorted, decoded query
@@ -129,6 +150,16 @@ fuzz_target!(|input: Input<'_>| {
     if let Err(e) = verifier.verify_url(&presigned, signed_at) {
         panic!("{presigned} does not verify: {e}");
     }
+    // In any order of its query items.
+    let presigned = if input.shuffle == 0 {
+        presigned
+    } else {
+        let reordered = shuffled(&presigned, input.shuffle);
+        if let Err(e) = verifier.verify_url(&reordered, signed_at) {
+            panic!("{reordered} (reordered) does not verify: {e}");
+        }
+        reordered
+    };
 
     // Edits: (position, operation, byte). Positions are taken modulo the length, on char
     // boundaries, so the edited URL stays a `str`.
