@@ -33,28 +33,60 @@ struct Input<'a> {
     url: &'a str,
     with_token: bool,
     service: u8,
-    /// Nonzero: the presigned URL's query items are shuffled (seeded by it) before the edits,
-    /// as other signers order them differently.
+    /// Nonzero: the presigned URL's query items are reordered (seeded by it) before the
+    /// edits, as other signers order them differently (see [`shuffled`]).
     shuffle: u32,
     edits: Vec<(u16, u8, u8)>,
 }
 
 /// The URL with its query items in an order drawn from `seed` (a Fisher-Yates shuffle driven
-/// by a linear congruential generator).
+/// by a linear congruential generator). Three seeds in four shuffle only the parameters after
+/// `X-Amz-Date` and put the URL's own parameters before or after all the `X-Amz-*` ones, as
+/// the signers whose orders the verifier's fast path takes do; the fourth shuffles every item
+/// (the general path).
 fn shuffled(url: &str, seed: u32) -> String {
+    const HEAD: [&str; 3] = ["X-Amz-Algorithm=", "X-Amz-Credential=", "X-Amz-Date="];
+    const TAIL: [&str; 4] = [
+        "X-Amz-Expires=",
+        "X-Amz-SignedHeaders=",
+        "X-Amz-Signature=",
+        "X-Amz-Security-Token=",
+    ];
     let Some((head, query)) = url.split_once('?') else {
         return url.to_owned();
     };
-    let mut items: Vec<&str> = query.split('&').collect();
     let mut state = u64::from(seed);
-    for i in (1..items.len()).rev() {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        let j = usize::try_from(state >> 33).expect("31 bits") % (i + 1);
-        items.swap(i, j);
+    let mut shuffle = |items: &mut Vec<&str>| {
+        for i in (1..items.len()).rev() {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let j = usize::try_from(state >> 33).expect("31 bits") % (i + 1);
+            items.swap(i, j);
+        }
+    };
+    let items: Vec<&str> = query.split('&').collect();
+    if seed % 4 == 3 {
+        let mut all = items;
+        shuffle(&mut all);
+        return format!("{head}?{}", all.join("&"));
     }
-    format!("{head}?{}", items.join("&"))
+    let is = |keys: &[&str], item: &str| keys.iter().any(|key| item.starts_with(key));
+    let first: Vec<&str> = items.iter().copied().filter(|i| is(&HEAD, i)).collect();
+    let mut tail: Vec<&str> = items.iter().copied().filter(|i| is(&TAIL, i)).collect();
+    let own: Vec<&str> = items
+        .iter()
+        .copied()
+        .filter(|i| !is(&HEAD, i) && !is(&TAIL, i))
+        .collect();
+    shuffle(&mut tail);
+    let auth = [first, tail].concat();
+    let all = if seed % 4 == 0 {
+        [auth, own].concat()
+    } else {
+        [own, auth].concat()
+    };
+    format!("{head}?{}", all.join("&"))
 }
 
 /// What a server is asked for: host, normalized path as sent, and the sorted, decoded query

@@ -162,6 +162,67 @@ fn urls_written_by_amplify_take_the_fast_path() {
     }
 }
 
+/// Every order of the four parameters after `X-Amz-Date`, with the URL's own query before or
+/// after all the authentication parameters, with and without a token, signed or not: the
+/// fast path takes it and decides as a fresh verifier.
+#[test]
+fn every_order_after_the_date_takes_the_fast_path() {
+    let signed_at = datetime!(2020-01-31 10:02:33 UTC);
+    let now = signed_at + Duration::from_secs(10);
+    for (service, token) in [
+        ("execute-api", Some("a/b+c=")),
+        ("iotdevicegateway", Some("a/b+c=")),
+        ("execute-api", None),
+    ] {
+        let creds = Credentials::new("AKIDEXAMPLE", SECRET, token).unwrap();
+        let scope = Scope::new("us-east-1", service).unwrap();
+        let url = Presigner::new(creds.clone(), scope)
+            .presign(URL, signed_at, Duration::from_secs(300))
+            .unwrap();
+        let (head, query) = url.as_str().split_once('?').unwrap();
+        let items: Vec<&str> = query.split('&').collect();
+        // room=lobby, then Algorithm, Credential, Date, then the rest.
+        let (own, first, tail) = (items[0], &items[1..4], &items[4..]);
+        let warm = Verifier::new(creds.clone());
+        warm.verify_url(url.as_str(), signed_at).unwrap();
+        let key = warm.cached_key().unwrap();
+        let mut orders = 0;
+        for order in permutations(tail.len()) {
+            let tail: Vec<&str> = order.iter().map(|&i| tail[i]).collect();
+            let auth = [first, &tail].concat().join("&");
+            for url in [
+                format!("{head}?{own}&{auth}"),
+                format!("{head}?{auth}&{own}"),
+            ] {
+                let want = Verifier::new(creds.clone()).verify_url(&url, now).unwrap();
+                let fast = warm.verify_url_layout(&key, "GET", &url, now);
+                assert_eq!(fast.ok().as_ref(), Some(&want), "{url}");
+                let fast =
+                    warm.verify_request_layout(&key, "GET", target(&url), &[("host", HOST)], now);
+                assert_eq!(fast.ok().as_ref(), Some(&want), "{url}");
+                orders += 1;
+            }
+        }
+        assert_eq!(orders, if token.is_some() { 48 } else { 12 });
+    }
+}
+
+/// Every order of `0..n`.
+fn permutations(n: usize) -> Vec<Vec<usize>> {
+    if n == 0 {
+        return vec![Vec::new()];
+    }
+    let mut all = Vec::new();
+    for rest in permutations(n - 1) {
+        for at in 0..=rest.len() {
+            let mut order = rest.clone();
+            order.insert(at, n - 1);
+            all.push(order);
+        }
+    }
+    all
+}
+
 #[test]
 fn the_bench_urls_take_the_fast_path() {
     let signed_at = datetime!(2020-01-31 10:02:33 UTC);
@@ -243,6 +304,16 @@ fn the_layout_is_matched_exactly() {
         query.replace("20200131%2F", "20200130%2F"),
         query.replace("&X-Amz-Expires=300", "&X-Amz-Expires=300&Z=1"),
         query.replace("&X-Amz-Security-Token=", "&X-Amz-Security-Token=&"),
+        // Each parameter after the date once, the URL's own query not among them.
+        query.replace("&X-Amz-Expires=300", "&X-Amz-Expires=300&X-Amz-Expires=300"),
+        query.replace(
+            "&X-Amz-SignedHeaders=host",
+            "&X-Amz-SignedHeaders=host&X-Amz-SignedHeaders=host",
+        ),
+        auth.replace(
+            "&X-Amz-SignedHeaders=host",
+            "&room=lobby&X-Amz-SignedHeaders=host",
+        ),
     ] {
         // Refused by the match, or (text after the token) by the token's comparison.
         let matched = Layout::of(&other, &key).filter(|layout| {
@@ -255,6 +326,16 @@ fn the_layout_is_matched_exactly() {
     }
     let without_token = query.replace("&X-Amz-Security-Token=a%2Fb", "");
     assert!(Layout::of(&without_token, &key).unwrap().token.is_none());
+    // `X-Amz-Expires` may also come last.
+    let expires_last = format!(
+        "{}&X-Amz-Expires=300",
+        query.replace("&X-Amz-Expires=300", "")
+    );
+    let layout = Layout::of(&expires_last, &key).unwrap();
+    assert_eq!(layout.expires, "300");
+    let mut moved = String::new();
+    layout.write_canonical_query(&mut moved, true, 0);
+    assert_eq!(moved, canonical);
     assert!(!token_is_cached(None, Some("a%2Fb")));
     assert!(!token_is_cached(Some("a%2Fb"), None));
     assert!(!token_is_cached(Some("a%2F"), Some("a%2Fb")));
