@@ -589,15 +589,18 @@ enum Order {
     Reversed,
 }
 
+/// The authentication parameters' keys: the three the fast path wants first, in this order,
+/// and the four that may follow in any order.
+const HEAD: [&str; 3] = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date"];
+const TAIL: [&str; 4] = [
+    "X-Amz-Expires",
+    "X-Amz-Security-Token",
+    "X-Amz-Signature",
+    "X-Amz-SignedHeaders",
+];
+
 /// The URL with its query in `order` (the parameters only move).
 fn reorder(url: &str, order: Order) -> String {
-    const HEAD: [&str; 3] = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date"];
-    const TAIL: [&str; 4] = [
-        "X-Amz-Expires",
-        "X-Amz-Security-Token",
-        "X-Amz-Signature",
-        "X-Amz-SignedHeaders",
-    ];
     let (head, query) = url.split_once('?').unwrap();
     let items: Vec<&str> = query.split('&').collect();
     let key = |item: &str| item.split('=').next().unwrap_or_default().to_owned();
@@ -660,18 +663,12 @@ fn reorder(url: &str, order: Order) -> String {
 /// Whether the URL's own parameters are all on one side of the authentication parameters,
 /// which are together, and form a query that [`is_simple_query`]: the fast path's layouts.
 fn own_query_is_simple(url: &str) -> bool {
-    const AUTH: [&str; 7] = [
-        "X-Amz-Algorithm",
-        "X-Amz-Credential",
-        "X-Amz-Date",
-        "X-Amz-Expires",
-        "X-Amz-Security-Token",
-        "X-Amz-Signature",
-        "X-Amz-SignedHeaders",
-    ];
     let (_, query) = url.split_once('?').unwrap();
     let items: Vec<&str> = query.split('&').collect();
-    let is_auth = |item: &&str| AUTH.contains(&item.split('=').next().unwrap_or_default());
+    let is_auth = |item: &&str| {
+        let key = item.split('=').next().unwrap_or_default();
+        HEAD.contains(&key) || TAIL.contains(&key)
+    };
     let (Some(first), Some(last)) = (
         items.iter().position(is_auth),
         items.iter().rposition(is_auth),
