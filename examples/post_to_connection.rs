@@ -18,7 +18,7 @@
 
 use std::process::ExitCode;
 
-use sigv4_wss::{Credentials, Scope, service, sign_request};
+use sigv4_wss::{CanonicalRequest, Credentials, Scope, service, sign_request};
 use time::OffsetDateTime;
 
 fn main() -> ExitCode {
@@ -51,19 +51,12 @@ fn run(url: &str, message: &str) -> Result<(), sigv4_wss::Error> {
         }
         Err(err) => return Err(err),
     };
-    let signed = sign_request(
-        "POST",
-        url,
-        &[],
-        message.as_bytes(),
-        &credentials,
-        &scope,
-        OffsetDateTime::now_utc(),
-    )?;
+    let request = CanonicalRequest::from_url("POST", url)?.with_payload(message.as_bytes());
+    let signed = sign_request(&request, &credentials, &scope, OffsetDateTime::now_utc())?;
 
     println!("POST {url}");
     let mut curl = vec!["curl -X POST".to_owned(), shell_quote(url)];
-    for (name, value) in signed.additions() {
+    for (name, value) in signed.headers() {
         if name.eq_ignore_ascii_case("X-Amz-Security-Token") {
             println!("{name}: <the value of AWS_SESSION_TOKEN>");
             curl.push(format!("-H \"{name}: $AWS_SESSION_TOKEN\""));

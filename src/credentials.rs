@@ -1,8 +1,9 @@
-//! AWS credentials, validated on construction and never shown by `Debug`.
+//! AWS credentials, checked on construction and never shown by `Debug`.
 
 use core::fmt;
 
-use zeroize::Zeroize as _;
+use constant_time_eq::constant_time_eq;
+use zeroize::Zeroizing;
 
 use crate::error::Error;
 
@@ -11,7 +12,8 @@ use crate::error::Error;
 ///
 /// The constructor checks the values, so that a stray newline from a file or an environment
 /// variable is reported here instead of as a bare `403` from AWS. The secret key and the
-/// token are zeroized on drop. `Debug` shows the access key id only:
+/// token are zeroized on drop. `Debug` shows the access key id only, and there is no
+/// `PartialEq` (comparing secrets takes constant time, inside the crate):
 ///
 /// ```
 /// use sigv4_wss::Credentials;
@@ -24,11 +26,11 @@ use crate::error::Error;
 /// assert!(Credentials::new("AKIDEXAMPLE", "secret\n", None).is_err());
 /// # Ok::<(), sigv4_wss::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
+    secret_access_key: Zeroizing<String>,
+    session_token: Option<Zeroizing<String>>,
 }
 
 impl Credentials {
@@ -47,7 +49,8 @@ impl Credentials {
         secret_access_key: &str,
         session_token: Option<&str>,
     ) -> Result<Self, Error> {
-        check_access_key_id(access_key_id)?;
+        check_access_key_id(access_key_id)
+            .map_err(|reason| Error::InvalidAccessKeyId { reason })?;
         check_printable(secret_access_key)
             .map_err(|reason| Error::InvalidSecretAccessKey { reason })?;
         if let Some(token) = session_token {
@@ -55,8 +58,8 @@ impl Credentials {
         }
         Ok(Self {
             access_key_id: access_key_id.to_owned(),
-            secret_access_key: secret_access_key.to_owned(),
-            session_token: session_token.map(str::to_owned),
+            secret_access_key: Zeroizing::new(secret_access_key.to_owned()),
+            session_token: session_token.map(|t| Zeroizing::new(t.to_owned())),
         })
     }
 
@@ -65,23 +68,26 @@ impl Credentials {
     ///
     /// # Errors
     ///
-    /// [`Error::MissingEnvVar`] if either of the first two is unset (on
+    /// [`Error::MissingEnvVar`] if either of the first two is unset or empty (on
     /// `wasm32-unknown-unknown` there is no environment, so always), and the errors of
     /// [`Credentials::new`].
     pub fn from_env() -> Result<Self, Error> {
         let var = |name: &'static str| {
-            std::env::var(name)
-                .ok()
-                .filter(|v| !v.is_empty())
-                .ok_or(Error::MissingEnvVar { name })
+            let value = Zeroizing::new(std::env::var(name).unwrap_or_default());
+            if value.is_empty() {
+                Err(Error::MissingEnvVar { name })
+            } else {
+                Ok(value)
+            }
         };
         let access_key_id = var("AWS_ACCESS_KEY_ID")?;
-        let mut secret_access_key = var("AWS_SECRET_ACCESS_KEY")?;
-        let mut session_token = var("AWS_SESSION_TOKEN").ok();
-        let credentials = Self::new(&access_key_id, &secret_access_key, session_token.as_deref());
-        secret_access_key.zeroize();
-        session_token.zeroize();
-        credentials
+        let secret_access_key = var("AWS_SECRET_ACCESS_KEY")?;
+        let session_token = var("AWS_SESSION_TOKEN").ok();
+        Self::new(
+            &access_key_id,
+            &secret_access_key,
+            session_token.as_deref().map(String::as_str),
+        )
     }
 
     /// The access key id (not a secret: it appears in every signed URL).
@@ -101,14 +107,22 @@ impl Credentials {
     }
 
     pub(crate) fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
+        self.session_token.as_deref().map(String::as_str)
     }
-}
 
-impl Drop for Credentials {
-    fn drop(&mut self) {
-        self.secret_access_key.zeroize();
-        self.session_token.zeroize();
+    /// Whether `self` and `other` are the same credentials; the secret and the token are
+    /// compared in constant time.
+    pub(crate) fn same_as(&self, other: &Self) -> bool {
+        let token = match (self.session_token(), other.session_token()) {
+            (None, None) => true,
+            (Some(a), Some(b)) => constant_time_eq(a.as_bytes(), b.as_bytes()),
+            _ => false,
+        };
+        let secret = constant_time_eq(
+            self.secret_access_key.as_bytes(),
+            other.secret_access_key.as_bytes(),
+        );
+        self.access_key_id == other.access_key_id && secret && token
     }
 }
 
@@ -134,19 +148,19 @@ impl fmt::Debug for Redacted {
     }
 }
 
-fn check_access_key_id(id: &str) -> Result<(), Error> {
-    let reason = if id.is_empty() {
-        "it is empty"
+/// IAM's rule for access key ids (also applied to the ids of received credentials).
+pub(crate) fn check_access_key_id(id: &str) -> Result<(), &'static str> {
+    if id.is_empty() {
+        Err("it is empty")
     } else if id.len() > 128 {
-        "it is longer than 128 characters"
+        Err("it is longer than 128 characters")
     } else if id.bytes().any(|b| b.is_ascii_whitespace()) {
-        "it contains whitespace (a trailing newline from a file or environment variable?)"
+        Err("it contains whitespace (a trailing newline from a file or environment variable?)")
     } else if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        "it contains a character other than ASCII letters, digits and underscores"
+        Err("it contains a character other than ASCII letters, digits and underscores")
     } else {
-        return Ok(());
-    };
-    Err(Error::InvalidAccessKeyId { reason })
+        Ok(())
+    }
 }
 
 /// Secret keys and session tokens are printable ASCII (base64 and friends); whitespace is
@@ -182,17 +196,13 @@ mod tests {
     }
 
     #[test]
-    fn access_key_id_rules() {
+    fn rules() {
         assert!(Credentials::new("AKIA_123", SECRET, None).is_ok());
+        assert!(Credentials::new(&"A".repeat(128), SECRET, None).is_ok());
         for bad in ["", "AKID\n", "AKID/X", "AKÎD", &"A".repeat(129)] {
             let err = Credentials::new(bad, SECRET, None).unwrap_err();
             assert!(matches!(err, Error::InvalidAccessKeyId { .. }), "{bad:?}");
         }
-        assert!(Credentials::new(&"A".repeat(128), SECRET, None).is_ok());
-    }
-
-    #[test]
-    fn secret_and_token_rules() {
         for bad in ["", "abc\n", "a b", "é", "\u{7f}"] {
             assert!(matches!(
                 Credentials::new("AKID", bad, None),
@@ -203,13 +213,22 @@ mod tests {
                 Err(Error::InvalidSessionToken { .. })
             ));
         }
+        let err = Credentials::new("AKID", "SECRETVALUE\n", None).unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("SECRETVALUE"));
     }
 
     #[test]
-    fn errors_never_show_the_bad_value() {
-        let err = Credentials::new("AKID", "SECRETVALUE\n", None).unwrap_err();
-        assert!(!err.to_string().contains("SECRETVALUE"));
-        assert!(!format!("{err:?}").contains("SECRETVALUE"));
-        assert!(err.to_string().contains("whitespace"), "{err}");
+    fn sameness_looks_at_every_part() {
+        let c = |id, secret, token| Credentials::new(id, secret, token).unwrap();
+        let base = c("AKID", SECRET, Some("T"));
+        assert!(base.same_as(&base.clone()));
+        for other in [
+            c("AKIE", SECRET, Some("T")),
+            c("AKID", "other", Some("T")),
+            c("AKID", SECRET, Some("U")),
+            c("AKID", SECRET, None),
+        ] {
+            assert!(!base.same_as(&other) && !other.same_as(&base));
+        }
     }
 }

@@ -2,13 +2,13 @@
 
 use core::time::Duration;
 
-use crate::amz_date::AmzDate;
+use crate::date::AmzDate;
 
 /// Everything that can go wrong while presigning, signing, verifying or inspecting.
 ///
 /// Each message says what was wrong and what is allowed. No message ever contains a secret
 /// access key, a session token, a signing key or a signature: values that come from those are
-/// described (their length, the position of a bad character), never shown.
+/// described, never shown.
 ///
 /// The enum is `#[non_exhaustive]`: new checks may add variants in minor releases.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,22 +42,32 @@ pub enum Error {
     #[error("the URL has no host; expected a host such as wss://example.com/path")]
     MissingHost,
 
-    /// The URL already carries a query parameter that the signer adds (`X-Amz-Signature`,
-    /// `X-Amz-Credential`, ...), for example because it was presigned already.
+    /// The URL has a user name or password (`wss://user:pw@host/`). Node's `ws`, wscat and
+    /// Python's `websockets` send them as `Authorization: Basic …` beside the signature.
     #[error(
-        "the URL already has an {name} query parameter; pass the URL without X-Amz-* \
-         authentication parameters (was it presigned already?)"
+        "the URL has a user name or password (user:password@host); WebSocket clients would \
+         send them as an Authorization header beside the query signature; remove them"
+    )]
+    UserInfoInUrl,
+
+    /// The request's query already carries one of the seven SigV4 authentication parameters
+    /// (`X-Amz-Signature`, `X-Amz-Credential`, … in any letter case), for example because it
+    /// was presigned already.
+    #[error(
+        "the query already has {name:?}, a SigV4 authentication parameter name; sign the \
+         request without X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, \
+         X-Amz-SignedHeaders, X-Amz-Signature and X-Amz-Security-Token (was it signed already?)"
     )]
     ReservedParameter {
-        /// The parameter's name as it appeared in the URL.
+        /// The parameter's name, percent-decoded.
         name: String,
     },
 
     /// The request to sign already has a header that the signer adds (`Authorization`,
     /// `X-Amz-Date`, `X-Amz-Security-Token`).
     #[error(
-        "the request already has an {name} header; pass the request without SigV4 \
-         authentication headers (the signer adds them)"
+        "the request already has an {name} header; sign it without Authorization, X-Amz-Date \
+         and X-Amz-Security-Token (the signer adds them)"
     )]
     ReservedHeader {
         /// The header's name, lowercased.
@@ -130,10 +140,11 @@ pub enum Error {
         name: &'static str,
     },
 
-    /// The expiry is zero, above 604800 seconds (7 days) or above the service's own limit.
+    /// An expiry (the one asked for, or a URL's `X-Amz-Expires`) is zero, above 604800
+    /// seconds (7 days) or above the service's own limit.
     #[error("expiry of {seconds} seconds is out of range: {service} allows 1 to {max} seconds")]
     ExpiresOutOfRange {
-        /// The expiry that was asked for, in whole seconds.
+        /// The expiry, in whole seconds.
         seconds: u64,
         /// The largest expiry the service allows.
         max: u32,
@@ -143,17 +154,18 @@ pub enum Error {
 
     /// The expiry has a fraction of a second; `X-Amz-Expires` is a whole number of seconds.
     #[error(
-        "expiry of {expires:?} is not a whole number of seconds; X-Amz-Expires counts whole seconds from 1 to 604800"
+        "expiry of {expires:?} is not a whole number of seconds; X-Amz-Expires counts whole \
+         seconds from 1 to 604800"
     )]
     ExpiresNotWholeSeconds {
         /// The expiry that was asked for.
         expires: Duration,
     },
 
-    /// The signing time is before 1970 or after 9999 (in UTC).
-    #[error("signing time in year {year} is out of range; expected a UTC time from 1970 to 9999")]
+    /// A time (the signing time, or a verifier's current time) is before 1970 or after 9999.
+    #[error("time in year {year} is out of range; SigV4 times are UTC times from 1970 to 9999")]
     TimeOutOfRange {
-        /// The year of the time given.
+        /// The year of the time given, in UTC.
         year: i64,
     },
 
@@ -175,14 +187,14 @@ pub enum Error {
     /// The HTTP method is empty or not an RFC 9110 token.
     #[error("invalid HTTP method {method:?}; expected a token such as GET or POST")]
     InvalidMethod {
-        /// The method that was given.
+        /// The method that was given (at most 64 characters of it).
         method: String,
     },
 
     /// A header name is empty or not an RFC 9110 token.
     #[error("invalid header name {name:?}; expected a token such as content-type")]
     InvalidHeaderName {
-        /// The name that was given.
+        /// The name that was given (at most 64 characters of it).
         name: String,
     },
 
@@ -196,10 +208,26 @@ pub enum Error {
         name: String,
     },
 
-    /// A presigned URL lacks one of the query parameters SigV4 requires (verifying and
-    /// inspecting).
+    /// A received request target is not one a client sends for a signed URL: it does not
+    /// start with `/`, has a fragment, or has a `.` or `..` path segment.
+    #[error("invalid request target: {reason}")]
+    InvalidRequestTarget {
+        /// What is wrong and what is allowed.
+        reason: &'static str,
+    },
+
+    /// A received query could be read as other values than the signed ones: a raw `+`
+    /// (form decoders read a space), a raw `;` (some parsers split on it), or a parameter
+    /// that decodes to bytes that are not UTF-8.
+    #[error("ambiguous query: {reason}")]
+    AmbiguousQuery {
+        /// What is wrong and how signers write it.
+        reason: &'static str,
+    },
+
+    /// A presigned request lacks one of the query parameters SigV4 requires.
     #[error(
-        "the URL has no {name} query parameter; a SigV4 presigned URL carries X-Amz-Algorithm, \
+        "the query has no {name} parameter; a SigV4 presigned URL carries X-Amz-Algorithm, \
          X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders and X-Amz-Signature"
     )]
     MissingParameter {
@@ -207,7 +235,7 @@ pub enum Error {
         name: &'static str,
     },
 
-    /// An authentication query parameter appears more than once (verifying and inspecting).
+    /// An authentication query parameter appears more than once.
     #[error(
         "the {name} query parameter appears more than once; each X-Amz-* authentication \
          parameter is allowed once"
@@ -217,8 +245,7 @@ pub enum Error {
         name: &'static str,
     },
 
-    /// An authentication query parameter has a value SigV4 does not allow (verifying and
-    /// inspecting).
+    /// An authentication query parameter has a value (or a spelling) SigV4 does not allow.
     #[error("invalid {name} query parameter: {reason}")]
     MalformedParameter {
         /// The parameter's name.
@@ -227,62 +254,90 @@ pub enum Error {
         reason: &'static str,
     },
 
-    /// `X-Amz-Credential` is not `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`
-    /// (verifying and inspecting).
+    /// The credential (`X-Amz-Credential`, or `Credential=` of an `Authorization` header) is
+    /// not `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`.
     #[error(
-        "invalid X-Amz-Credential: {reason}; expected \
-         {{access key id}}/{{YYYYMMDD}}/{{region}}/{{service}}/aws4_request with the date of X-Amz-Date"
+        "invalid credential: {reason}; expected \
+         {{access key id}}/{{YYYYMMDD}}/{{region}}/{{service}}/aws4_request with the date of \
+         X-Amz-Date"
     )]
     MalformedCredential {
         /// What is wrong with it.
         reason: &'static str,
     },
 
-    /// The verifier's lookup has no credentials for the URL's access key id.
+    /// The verifier's lookup has no credentials for the request's access key id.
     #[error("unknown access key id {access_key_id:?}: the verifier has no secret key for it")]
     UnknownAccessKey {
-        /// The access key id the URL was signed with (not a secret: every signed URL shows it).
+        /// The access key id the request was signed with (not a secret: every signed URL
+        /// shows it).
         access_key_id: String,
     },
 
-    /// The URL is signed for another region than the verifier expects.
-    #[error("the URL is signed for region {region:?}; this verifier accepts only {expected:?}")]
+    /// The request is signed for another region than the verifier accepts.
+    #[error("the request is signed for region {region:?}; this verifier accepts only {expected:?}")]
     WrongRegion {
-        /// The region of the URL's credential scope.
+        /// The region of the request's credential scope.
         region: String,
-        /// The region the verifier expects.
+        /// The region the verifier accepts.
         expected: String,
     },
 
-    /// The URL is signed for another service than the verifier expects.
-    #[error("the URL is signed for service {service:?}; this verifier accepts only {expected:?}")]
+    /// The request is signed for another service than the verifier accepts.
+    #[error(
+        "the request is signed for service {service:?}; this verifier accepts only {expected:?}"
+    )]
     WrongService {
-        /// The service of the URL's credential scope.
+        /// The service of the request's credential scope.
         service: String,
-        /// The service the verifier expects.
+        /// The service the verifier accepts.
+        expected: String,
+    },
+
+    /// The request's `Host` (which the signature covers) is not one the verifier answers for.
+    #[error("the request is for host {host:?}; this verifier answers only for {expected}")]
+    WrongHost {
+        /// The `Host` the request was sent (and signed) for.
+        host: String,
+        /// The hosts the verifier answers for, comma-separated.
         expected: String,
     },
 
     /// The presigned URL's validity (`X-Amz-Date` plus `X-Amz-Expires`, or plus the allowed
     /// clock skew when it has no `X-Amz-Expires`) ended before the verifier's current time.
     #[error(
-        "the URL has expired: signed at {signed_at} and valid for {valid_secs} s, but it is now \
-         {now}; sign a new URL just before connecting"
+        "the request has expired: signed at {signed_at} and valid for {valid_secs} s, but it \
+         is now {now}; sign a new URL just before connecting"
     )]
     Expired {
         /// The signing time (`X-Amz-Date`).
         signed_at: AmzDate,
-        /// How long the URL was valid, in seconds.
+        /// How long the request was valid, in seconds.
         valid_secs: u64,
         /// The verifier's current time.
         now: AmzDate,
     },
 
-    /// The presigned URL is signed more than the allowed clock skew after the verifier's
-    /// current time.
+    /// The request was signed longer ago than the verifier's maximum age, whatever its
+    /// `X-Amz-Expires` says (API Gateway takes a handshake only about 5 minutes after signing).
     #[error(
-        "the URL is not valid yet: signed at {signed_at}, more than {skew_secs} s after the \
-         current time {now}; check the signer's clock"
+        "the request was signed at {signed_at}, more than {max_age_secs} s before the current \
+         time {now}; sign a new URL just before connecting"
+    )]
+    SignedTooLongAgo {
+        /// The signing time (`X-Amz-Date`).
+        signed_at: AmzDate,
+        /// The verifier's maximum age, in seconds.
+        max_age_secs: u64,
+        /// The verifier's current time.
+        now: AmzDate,
+    },
+
+    /// The request is signed more than the allowed clock skew after the verifier's current
+    /// time.
+    #[error(
+        "the request is not valid yet: signed at {signed_at}, more than {skew_secs} s after \
+         the current time {now}; check the signer's clock"
     )]
     NotYetValid {
         /// The signing time (`X-Amz-Date`).
@@ -293,10 +348,9 @@ pub enum Error {
         skew_secs: u64,
     },
 
-    /// A header listed in `X-Amz-SignedHeaders` is not in the request being verified.
+    /// A header listed as signed (or one SigV4 requires) is not in the request.
     #[error(
-        "the signed header {name:?} is not in the request; every header listed in \
-         X-Amz-SignedHeaders must be sent"
+        "the request has no {name:?} header; every header listed in SignedHeaders must be sent"
     )]
     MissingHeader {
         /// The header's name, lowercased.
@@ -305,9 +359,10 @@ pub enum Error {
 
     /// The signature does not match the request.
     #[error(
-        "the signature does not match the request: the URL was changed after signing, or it \
-         was signed with another secret key, method, host or session-token rule; compare the \
-         signer's canonical request with sigv4_wss::inspect's"
+        "the signature does not match the request: it was changed after signing, or signed \
+         with another secret key, method, host, path or session-token rule; compare \
+         sigv4_wss::inspect of the URL the signer produced with inspect_request of what the \
+         server received"
     )]
     SignatureMismatch,
 

@@ -1,30 +1,23 @@
-//! Inspecting a presigned URL: what it was signed with, for debugging a `403`.
+//! Inspecting a presigned request: what a server rebuilds from it, for debugging a `403`.
 
 use core::fmt;
 
-use sha2::{Digest as _, Sha256};
-
-use crate::amz_date::AmzDate;
+use crate::date::AmzDate;
 use crate::error::Error;
 use crate::presign::SessionTokenMode;
+use crate::received::Received;
 use crate::scope::{CredentialScope, Scope};
 use crate::string_to_sign::StringToSign;
-use crate::target::UrlStorage;
-use crate::verify::{Headers, QueryRequest, signs_token};
+use crate::target::Target;
 
-/// Shown in place of the session token.
-const REDACTED: &str = "<redacted>";
-
-/// Shows what a presigned URL was signed with: its credential scope, the canonical request and
-/// the string to sign that a server rebuilds from it, as API Gateway's error messages print
-/// them ("The Canonical String for this request should have been …"). Compare them with the
-/// signer's to find why a URL gets a `403`.
+/// Shows what a presigned URL was signed with: its credential scope, and the canonical
+/// request and string to sign that a server rebuilds from it, as API Gateway's error
+/// messages print them ("The Canonical String for this request should have been …").
 ///
-/// The URL is read as [`Verifier::verify_url`](crate::Verifier::verify_url) reads it, for a
-/// `GET`, with the session-token rule of the scope's service. No secret is needed and none is
-/// shown: the session token appears as `<redacted>` and the signature is left out (with the
-/// rest of the URL it would be a bearer credential). The string to sign's last line is the
-/// hash of the real canonical request, token included.
+/// Run it on the URL the signer produced (it is read with the same code that signed it) and
+/// on what the server received ([`inspect_request`]), and compare. No secret is needed and
+/// none is shown: the session token appears as `<redacted>` and the signature is left out.
+/// The string to sign's last line is the hash of the real canonical request, token included.
 ///
 /// ```
 /// use sigv4_wss::{Credentials, Scope, inspect, presign_url};
@@ -49,43 +42,58 @@ const REDACTED: &str = "<redacted>";
 ///
 /// # Errors
 ///
-/// The URL errors of [`presign_url`](crate::presign_url), and the errors of a malformed
-/// presigned URL listed for [`Verifier::verify_request`](crate::Verifier::verify_request)
-/// (missing, repeated or malformed parameters, a malformed credential, a signed header other
-/// than `host`).
+/// The URL errors of [`presign_url`](crate::presign_url), and those of
+/// [`inspect_request`].
 pub fn inspect(url: &str) -> Result<Inspection, Error> {
-    let mut storage: UrlStorage = None;
-    let (request, host) = QueryRequest::from_url("GET", url, &mut storage)?;
-    let auth = request.auth()?;
-    let headers = Headers::Host(host).canonical(auth.signed_headers)?;
-    let sign_token = signs_token(SessionTokenMode::ServiceDefault, auth.scope.service());
-    let scope = auth.scope.to_scope()?;
+    let target = Target::parse(url)?;
+    inspect_request(target.request_target(), target.host())
+}
 
-    let token = request.canonical_token();
-    let signed_token = token.filter(|_| sign_token);
-    let mut canonical_request = String::new();
-    let shown_token = signed_token.map(|_| REDACTED);
-    request.write_canonical(&mut canonical_request, shown_token, &headers);
-    let mut hasher = Sha256::new();
-    request.write_canonical(&mut hasher, signed_token, &headers);
-    let hash: [u8; 32] = hasher.finalize().into();
-    let credential_scope = CredentialScope::new(&auth.date, &scope);
-    let string_to_sign = StringToSign::new(&auth.date, credential_scope, &hash).to_string();
-
+/// [`inspect`] for a `GET` request as a server receives it: its request target, exactly as
+/// received (`/dev?X-Amz-Algorithm=…`), and its `Host` header.
+///
+/// ```
+/// use sigv4_wss::inspect_request;
+///
+/// let target = "/dev?X-Amz-Algorithm=AWS4-HMAC-SHA256\
+///     &X-Amz-Credential=AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request\
+///     &X-Amz-Date=20200131T100233Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host\
+///     &X-Amz-Signature=dffa095e6ac761dc6b1d437ca928014f3cf49a8ab0ecb21154a8c82c735864e6&room=lobby";
+/// let inspection = inspect_request(target, "abc123defg.execute-api.us-east-1.amazonaws.com")?;
+/// assert!(inspection.string_to_sign().ends_with("8e368dc4b825781dd4e637516e75fe1ef426a703228dfe65e446f564455dfba2"));
+/// # Ok::<(), sigv4_wss::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// The request target errors of [`Verifier::verify_request`](crate::Verifier::verify_request)
+/// ([`Error::InvalidRequestTarget`], [`Error::AmbiguousQuery`]), its errors for a malformed
+/// presigned request (missing, repeated or malformed parameters, a malformed credential, an
+/// expiry out of range), and [`Error::MissingHeader`] when a header other than `host` is
+/// signed.
+pub fn inspect_request(request_target: &str, host: &str) -> Result<Inspection, Error> {
+    let received = Received::read("GET", request_target)?;
+    let claim = received.query_claim()?;
+    let sign_token = SessionTokenMode::ServiceDefault.signs_in_query(claim.scope.service());
+    let headers = [("host", host)];
+    let request =
+        received.canonical_request(&claim, sign_token, &headers, crate::EMPTY_PAYLOAD_SHA256)?;
+    let credential_scope = CredentialScope::new(&claim.date, &claim.scope);
+    let hash = request.sha256();
     Ok(Inspection {
-        access_key_id: auth.access_key_id.to_owned(),
         credential_scope: credential_scope.to_string(),
-        signed_at: auth.date,
-        expires: auth.expires,
-        signed_headers: auth.signed_headers.replace("%3B", ";"),
-        session_token: match token {
+        string_to_sign: StringToSign::new(&claim.date, credential_scope, &hash).to_string(),
+        canonical_request: request.to_string(),
+        session_token: match received.query_token() {
             None => "none",
             Some(_) if sign_token => "present, signed (shown as <redacted>)",
             Some(_) => "present, appended after signing (not in the canonical request)",
         },
-        scope,
-        canonical_request,
-        string_to_sign,
+        signed_headers: claim.signed_headers.join(";"),
+        access_key_id: claim.access_key_id,
+        scope: claim.scope,
+        signed_at: claim.date,
+        expires: claim.expires,
     })
 }
 
@@ -128,7 +136,7 @@ impl Inspection {
         self.signed_at
     }
 
-    /// `X-Amz-Expires` in seconds, if the URL has one.
+    /// `X-Amz-Expires` in seconds, if the request has one.
     #[must_use]
     pub fn expires_secs(&self) -> Option<u32> {
         self.expires
@@ -140,13 +148,13 @@ impl Inspection {
         &self.signed_headers
     }
 
-    /// The canonical request a server rebuilds from the URL, session token redacted.
+    /// The canonical request a server rebuilds, session token redacted.
     #[must_use]
     pub fn canonical_request(&self) -> &str {
         &self.canonical_request
     }
 
-    /// The string to sign a server computes from the URL.
+    /// The string to sign a server computes.
     #[must_use]
     pub fn string_to_sign(&self) -> &str {
         &self.string_to_sign

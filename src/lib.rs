@@ -1,9 +1,11 @@
 //! <!-- The README's links point to docs.rs; these make rustdoc resolve them locally. -->
 //! [`Presigner`]: Presigner
 //! [`presign_url`]: presign_url
-//! [`presign_request`]: presign_request
-//! [`sign_headers`]: sign_headers
-//! [`SigningOptions::session_token`]: SigningOptions::session_token
+//! [`sign_request`]: sign_request
+//! [`Verifier`]: Verifier
+//! [`inspect`]: inspect
+//! [`append_query`]: append_query
+//! [`SessionTokenMode`]: SessionTokenMode
 //! [`Error`]: Error
 //! [`CanonicalRequest`]: CanonicalRequest
 //! [`CredentialScope`]: CredentialScope
@@ -14,40 +16,41 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod amz_date;
 mod canonical;
 mod credentials;
+mod date;
 mod encode;
 mod error;
-mod http;
-mod inline_vec;
 mod inspect;
+mod lookup;
 mod presign;
-mod request;
-mod scan;
+mod received;
 mod scope;
 pub mod service;
-mod short_hmac;
+mod sign_request;
 mod signing_key;
-mod sink;
 mod string_to_sign;
 mod target;
 mod verify;
-mod verify_headers;
 
-pub use amz_date::AmzDate;
-pub use canonical::{CanonicalRequest, EMPTY_PAYLOAD_SHA256, RedactedCanonicalRequest};
+pub use canonical::{CanonicalRequest, EMPTY_PAYLOAD_SHA256};
 pub use credentials::Credentials;
-pub use encode::uri_encode;
+pub use date::AmzDate;
+pub use encode::{append_query, uri_encode};
 pub use error::Error;
-pub use http::sign_request;
-pub use inspect::{Inspection, inspect};
-pub use presign::{
-    PresignedUrl, Presigner, RedactedUrl, SessionTokenMode, SigningOptions, presign_url,
-    presign_url_with_options,
-};
-pub use request::{Signed, presign_request, sign_headers};
+pub use inspect::{Inspection, inspect, inspect_request};
+pub use lookup::{CredentialsLookup, LookupFn, lookup_fn};
+pub use presign::{PresignedUrl, Presigner, RedactedUrl, SessionTokenMode, presign_url};
 pub use scope::{CredentialScope, Scope};
+pub use sign_request::{PresignedRequest, SignedRequest, sign_request};
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::{ALGORITHM, StringToSign};
-pub use verify::{CredentialsLookup, DEFAULT_CLOCK_SKEW, Verified, Verifier};
+pub use verify::{DEFAULT_CLOCK_SKEW, Verified, Verifier};
+
+// Servers share these between threads.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Presigner>();
+    shared::<Verifier<std::collections::HashMap<String, Credentials>>>();
+    shared::<Verifier<std::sync::Arc<Credentials>>>();
+};

@@ -2,10 +2,10 @@
 
 use core::fmt;
 
-use crate::amz_date::AmzDate;
+use crate::date::AmzDate;
 use crate::error::Error;
 use crate::service;
-use crate::sink::{FmtSink, Sink};
+use crate::target::Target;
 
 /// The region and service of the credential scope, checked once.
 ///
@@ -33,29 +33,18 @@ impl Scope {
     pub fn new(region: &str, service: &str) -> Result<Self, Error> {
         if !is_scope_name(region) {
             return Err(Error::InvalidRegion {
-                region: region.to_owned(),
+                region: region.chars().take(64).collect(),
             });
         }
         if !is_scope_name(service) {
             return Err(Error::InvalidService {
-                service: service.to_owned(),
+                service: service.chars().take(64).collect(),
             });
         }
         Ok(Self {
             region: region.to_owned(),
             service: service.to_owned(),
         })
-    }
-
-    /// Writes what follows the date in a credential scope:
-    /// `{separator}{region}{separator}{service}{separator}aws4_request`.
-    pub(crate) fn write_after_date(&self, sink: &mut impl Sink, separator: &str) {
-        sink.put(separator);
-        sink.put(&self.region);
-        sink.put(separator);
-        sink.put(&self.service);
-        sink.put(separator);
-        sink.put("aws4_request");
     }
 
     /// Tells region and service from an AWS endpoint's host name:
@@ -84,12 +73,11 @@ impl Scope {
     /// # Errors
     ///
     /// [`Error::UnknownEndpoint`] for any other host, and the URL errors of
-    /// [`presign_url`](crate::presign_url) for a URL that cannot be parsed.
+    /// [`presign_url`](crate::presign_url) for a URL that cannot be presigned.
     pub fn from_url(url: &str) -> Result<Self, Error> {
-        let target = crate::target::Target::parse(url)?;
-        let host = target.host_name();
-        infer(host).ok_or_else(|| Error::UnknownEndpoint {
-            host: host.to_owned(),
+        let target = Target::parse(url)?;
+        infer(target.host_name()).ok_or_else(|| Error::UnknownEndpoint {
+            host: target.host_name().to_owned(),
         })
     }
 
@@ -106,15 +94,14 @@ impl Scope {
     }
 }
 
-pub(crate) fn is_scope_name(s: &str) -> bool {
+fn is_scope_name(s: &str) -> bool {
     (1..=64).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// The DNS suffixes of the AWS partitions whose endpoint names [`infer`] reads: the commercial
-/// and GovCloud partitions (`amazonaws.com`), China (`amazonaws.com.cn`) and the dual-stack
-/// names (`api.aws`).
+/// The DNS suffixes of the AWS partitions whose endpoint names [`infer`] reads: commercial
+/// and GovCloud (`amazonaws.com`), China (`amazonaws.com.cn`) and dual-stack (`api.aws`).
 const AWS_SUFFIXES: [&str; 3] = [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"];
 
 fn infer(host: &str) -> Option<Scope> {
@@ -142,8 +129,8 @@ fn infer(host: &str) -> Option<Scope> {
     Scope::new(region, service).ok()
 }
 
-/// The credential scope, `{date}/{region}/{service}/aws4_request`, as it appears (with `/`
-/// encoded as `%2F`) in `X-Amz-Credential` and as the third line of the string to sign.
+/// The credential scope, `{YYYYMMDD}/{region}/{service}/aws4_request`: the third line of the
+/// string to sign, and (after the access key id) the value of `X-Amz-Credential`.
 ///
 /// ```
 /// use sigv4_wss::{AmzDate, CredentialScope, Scope};
@@ -169,23 +156,22 @@ impl<'a> CredentialScope<'a> {
     pub fn new(date: &'a AmzDate, scope: &'a Scope) -> Self {
         Self { date, scope }
     }
+}
 
-    pub(crate) fn scope(&self) -> &'a Scope {
-        self.scope
-    }
-
-    /// Writes the scope with `separator` between its parts (`/` or, in a URL, `%2F`).
-    pub(crate) fn write(&self, sink: &mut impl Sink, separator: &str) {
-        sink.put_ascii(self.date.date_bytes());
-        self.scope.write_after_date(sink, separator);
+impl CredentialScope<'_> {
+    /// Writes `{YYYYMMDD}/{region}/{service}/aws4_request`.
+    pub(crate) fn write(&self, w: &mut impl fmt::Write) -> fmt::Result {
+        let Scope { region, service } = self.scope;
+        for piece in [self.date.date(), "/", region, "/", service, "/aws4_request"] {
+            w.write_str(piece)?;
+        }
+        Ok(())
     }
 }
 
 impl fmt::Display for CredentialScope<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut sink = FmtSink::new(f);
-        self.write(&mut sink, "/");
-        sink.finish()
+        self.write(f)
     }
 }
 
@@ -200,32 +186,50 @@ mod tests {
     #[test]
     fn infers_aws_endpoints() {
         let pair = |r: &str, s: &str| Some((r.to_owned(), s.to_owned()));
-        assert_eq!(
-            inferred("wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev"),
-            pair("us-east-1", "execute-api")
-        );
-        assert_eq!(
-            inferred("https://ABC.EXECUTE-API.US-GOV-WEST-1.AMAZONAWS.COM/prod/@connections/x"),
-            pair("us-gov-west-1", "execute-api")
-        );
-        assert_eq!(
-            inferred("wss://abc.execute-api.cn-northwest-1.amazonaws.com.cn/dev"),
-            pair("cn-northwest-1", "execute-api")
-        );
-        assert_eq!(
-            inferred("wss://a1b2c3-ats.iot.eu-west-1.amazonaws.com/mqtt"),
-            pair("eu-west-1", "iotdevicegateway")
-        );
-        assert_eq!(
-            inferred(
-                "wss://transcribestreaming.us-west-2.amazonaws.com:8443/stream-transcription-websocket"
+        for (url, want) in [
+            (
+                "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev",
+                pair("us-east-1", "execute-api"),
             ),
-            pair("us-west-2", "transcribe")
-        );
-        assert_eq!(
-            inferred("wss://db.cluster-c1x2y3.us-east-2.neptune.amazonaws.com:8182/gremlin"),
-            pair("us-east-2", "neptune-db")
-        );
+            (
+                "https://ABC.EXECUTE-API.US-GOV-WEST-1.AMAZONAWS.COM/prod",
+                pair("us-gov-west-1", "execute-api"),
+            ),
+            (
+                "wss://abc.execute-api.cn-northwest-1.amazonaws.com.cn/dev",
+                pair("cn-northwest-1", "execute-api"),
+            ),
+            (
+                "wss://abc.execute-api.eu-west-3.api.aws/dev",
+                pair("eu-west-3", "execute-api"),
+            ),
+            (
+                "wss://a1b2c3-ats.iot.eu-west-1.amazonaws.com/mqtt",
+                pair("eu-west-1", "iotdevicegateway"),
+            ),
+            (
+                "wss://a1b2c3.ats.iot.cn-north-1.amazonaws.com.cn/mqtt",
+                pair("cn-north-1", "iotdevicegateway"),
+            ),
+            (
+                "wss://data.iot-fips.us-east-1.amazonaws.com/mqtt",
+                pair("us-east-1", "iotdevicegateway"),
+            ),
+            (
+                "wss://transcribestreaming.us-west-2.amazonaws.com:8443/x",
+                pair("us-west-2", "transcribe"),
+            ),
+            (
+                "wss://transcribestreaming-fips.us-east-1.amazonaws.com:8443/x",
+                pair("us-east-1", "transcribe"),
+            ),
+            (
+                "wss://db.cluster-c1x2y3.us-east-2.neptune.amazonaws.com:8182/gremlin",
+                pair("us-east-2", "neptune-db"),
+            ),
+        ] {
+            assert_eq!(inferred(url), want, "{url}");
+        }
     }
 
     #[test]

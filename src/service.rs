@@ -9,12 +9,12 @@
 //! | anything else | custom domains give region and service to [`Scope::new`](crate::Scope::new) | signed | 604800 | none | as in the URL |
 //!
 //! For every service the session token is the URL's last parameter, after `X-Amz-Signature`
-//! (IoT users report `403`s when it is anywhere else), the service's own query parameters (Transcribe's
-//! `language-code`, `media-encoding`, `sample-rate`, …) are signed like any other, and a port
-//! is part of the signed `Host` exactly when it is not the scheme's default (`ws`/`http` 80,
-//! `wss`/`https` 443). The rules are chosen by the credential scope's service name, so a
-//! custom domain in front of IoT gets IoT's token rule when its scope says `iotdevicegateway`.
-//! [`SessionTokenMode`](crate::SessionTokenMode) overrides the token rule.
+//! (IoT users report `403`s when it is anywhere else), the service's own query parameters
+//! (Transcribe's `language-code`, `media-encoding`, `sample-rate`, …) are signed like any other,
+//! and a port is part of the signed `Host` exactly when it is not the scheme's default
+//! (`ws`/`http` 80, `wss`/`https` 443). The rules are chosen by the credential scope's service
+//! name, so a custom domain in front of IoT gets IoT's token rule when its scope says
+//! `iotdevicegateway`. [`SessionTokenMode`](crate::SessionTokenMode) overrides the token rule.
 
 /// Amazon API Gateway (WebSocket `$connect` with `AWS_IAM`, and the `@connections` API).
 pub const EXECUTE_API: &str = "execute-api";
@@ -31,7 +31,7 @@ pub const MAX_EXPIRES_SECS: u32 = 604_800;
 /// The rules that differ between services.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Rules {
-    /// Whether the session token is part of the signature by default.
+    /// Whether a presigned URL's session token is part of the signature by default.
     pub(crate) sign_token: bool,
     /// The largest `X-Amz-Expires` the service accepts.
     pub(crate) max_expires: u32,
@@ -41,30 +41,41 @@ pub(crate) struct Rules {
 
 impl Rules {
     pub(crate) fn of(service: &str) -> Self {
+        let default = Self {
+            sign_token: true,
+            max_expires: MAX_EXPIRES_SECS,
+            max_ws_url_len: None,
+        };
         match service {
             // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
             EXECUTE_API => Self {
                 max_ws_url_len: Some(4096),
-                ..Self::DEFAULT
+                ..default
             },
             // https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html: "append
             // X-Amz-Security-Token as a query parameter after the signature has been computed".
             IOT => Self {
                 sign_token: false,
-                ..Self::DEFAULT
+                ..default
             },
             // https://docs.aws.amazon.com/transcribe/latest/dg/streaming-websocket.html
             TRANSCRIBE => Self {
                 max_expires: 300,
-                ..Self::DEFAULT
+                ..default
             },
-            _ => Self::DEFAULT,
+            _ => default,
         }
     }
 
-    const DEFAULT: Self = Self {
-        sign_token: true,
-        max_expires: MAX_EXPIRES_SECS,
-        max_ws_url_len: None,
-    };
+    /// Checks an expiry in whole seconds against SigV4's and the service's limits.
+    pub(crate) fn check_expires(self, seconds: u64, service: &str) -> Result<u32, crate::Error> {
+        match u32::try_from(seconds) {
+            Ok(s) if (1..=self.max_expires).contains(&s) => Ok(s),
+            _ => Err(crate::Error::ExpiresOutOfRange {
+                seconds,
+                max: self.max_expires,
+                service: service.to_owned(),
+            }),
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! The string to sign: the second step of SigV4.
+//! The string to sign, SigV4's second step:
 //!
 //! ```text
 //! AWS4-HMAC-SHA256\n
@@ -9,9 +9,8 @@
 
 use core::fmt;
 
-use crate::amz_date::AmzDate;
-use crate::scope::{CredentialScope, Scope};
-use crate::sink::{FmtSink, Gather, Hex64, Sink};
+use crate::date::AmzDate;
+use crate::scope::CredentialScope;
 
 /// The only algorithm this crate signs with (`X-Amz-Algorithm`).
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -38,7 +37,7 @@ pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 pub struct StringToSign<'a> {
     date: &'a AmzDate,
     scope: CredentialScope<'a>,
-    canonical_request_hash: Hex64Debug,
+    canonical_request_sha256: [u8; 32],
 }
 
 impl<'a> StringToSign<'a> {
@@ -52,128 +51,28 @@ impl<'a> StringToSign<'a> {
         Self {
             date,
             scope,
-            canonical_request_hash: Hex64Debug(Hex64::new(canonical_request_sha256)),
+            canonical_request_sha256: *canonical_request_sha256,
         }
     }
+}
 
+impl StringToSign<'_> {
     /// Writes the exact bytes.
-    pub(crate) fn write(&self, sink: &mut impl Sink) {
-        write_head(sink, self.date);
-        write_rest(
-            sink,
-            self.date,
-            ScopeTail::Of(self.scope.scope()),
-            self.canonical_request_hash.0.as_bytes(),
-        );
-    }
-}
-
-/// Writes the start of every string to sign of `date`'s day: `AWS4-HMAC-SHA256\n{YYYYMMDD}T`
-/// (a [`Presigner`](crate::Presigner) caches the HMAC state after it).
-pub(crate) fn write_head(sink: &mut impl Sink, date: &AmzDate) {
-    sink.put(ALGORITHM);
-    sink.put("\n");
-    sink.put_ascii(date.date_bytes());
-    sink.put("T");
-}
-
-/// What follows the date in the credential scope, and the newline after it:
-/// `/{region}/{service}/aws4_request\n`.
-#[derive(Clone, Copy)]
-pub(crate) enum ScopeTail<'a> {
-    /// Written from the scope.
-    Of(&'a Scope),
-    /// Already written ([`ScopeTail::write`] into a `String`).
-    Cached(&'a str),
-}
-
-impl ScopeTail<'_> {
-    pub(crate) fn write(self, sink: &mut impl Sink) {
-        match self {
-            Self::Of(scope) => {
-                scope.write_after_date(sink, "/");
-                sink.put("\n");
-            }
-            Self::Cached(tail) => sink.put(tail),
+    pub(crate) fn write(&self, w: &mut impl fmt::Write) -> fmt::Result {
+        let mut hash = [0u8; 64];
+        // 32 bytes always fit 64 hex digits.
+        let _ = hex::encode_to_slice(self.canonical_request_sha256, &mut hash);
+        for piece in [ALGORITHM, "\n", self.date.date_time(), "\n"] {
+            w.write_str(piece)?;
         }
+        self.scope.write(w)?;
+        w.write_str("\n")?;
+        w.write_str(core::str::from_utf8(&hash).unwrap_or_default())
     }
 }
-
-/// Writes the rest of the string to sign after [`write_head`]:
-/// `{HHMMSS}Z\n{credential scope}\n{hex of the canonical request's hash}`.
-///
-/// It is [gathered](Gather) into one piece first.
-pub(crate) fn write_rest(
-    sink: &mut impl Sink,
-    date: &AmzDate,
-    scope_tail: ScopeTail<'_>,
-    hash_hex: &[u8; 64],
-) {
-    let mut rest = Gather::<REST_MAX>::new();
-    // The time of day, the newline and the scope's date (16 bytes: they always fit).
-    rest.push_ascii(date.date_time_bytes().get(9..).unwrap_or_default());
-    rest.push("\n");
-    rest.push_ascii(date.date_bytes());
-    let head_len = rest.len();
-    let fits = match scope_tail {
-        ScopeTail::Of(scope) => {
-            rest.push("/")
-                && rest.push(scope.region())
-                && rest.push("/")
-                && rest.push(scope.service())
-                && rest.push("/aws4_request\n")
-        }
-        ScopeTail::Cached(tail) => rest.push(tail),
-    } && rest.push_ascii(hash_hex);
-    if !fits {
-        // Never with the names [`Scope::new`] accepts; kept so that no input can go wrong.
-        rest.truncate(head_len);
-        rest.write_to(sink);
-        scope_tail.write(sink);
-        sink.put_ascii(hash_hex);
-        return;
-    }
-    rest.write_to(sink);
-}
-
-/// The longest rest of a string to sign: time and date (16), the scope after the date with
-/// names of at most 64 characters (144), the hash (64).
-const REST_MAX: usize = 16 + 144 + 64;
 
 impl fmt::Display for StringToSign<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut sink = FmtSink::new(f);
-        self.write(&mut sink);
-        sink.finish()
-    }
-}
-
-/// The canonical request's hash, shown as hex by `Debug`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Hex64Debug(Hex64);
-
-impl fmt::Debug for Hex64Debug {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0.as_str())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_rest_is_the_same_whether_or_not_it_fits_the_gathering_buffer() {
-        let date = AmzDate::new(time::macros::datetime!(2020-01-31 10:02:33 UTC)).unwrap();
-        let hex = [b'a'; 64];
-        for tail in [
-            "/us-east-1/execute-api/aws4_request\n",
-            &"x".repeat(REST_MAX),
-        ] {
-            let mut got = String::new();
-            write_rest(&mut got, &date, ScopeTail::Cached(tail), &hex);
-            let want = format!("100233Z\n20200131{tail}{}", "a".repeat(64));
-            assert_eq!(got, want);
-        }
+        self.write(f)
     }
 }

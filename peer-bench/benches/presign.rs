@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use peer_bench::{
-    AwsSigV4, Case, Floor, REGION, SECRET_ACCESS_KEY, SERVICE, SigV4WssCold, SigV4WssWarm, URL,
-    derive_signing_key, time,
+    AwsSigV4, Case, Floor, REGION, SECRET_ACCESS_KEY, SERVICE, SigV4WssCold, SigV4WssVerify,
+    SigV4WssWarm, URL, derive_signing_key, time,
 };
 use sigv4_wss::SigningKey;
 
@@ -31,6 +31,10 @@ fn presign(c: &mut Criterion) {
         let aws = AwsSigV4::new(case);
         group.bench_function(BenchmarkId::new("aws-sigv4", case.name()), |b| {
             b.iter(|| aws.presign(black_box(URL), black_box(time().into())));
+        });
+        let verify = SigV4WssVerify::new(case);
+        group.bench_function(BenchmarkId::new("sigv4-wss-verify", case.name()), |b| {
+            b.iter(|| verify.verify(black_box(verify.target()), black_box(time())));
         });
         let floor = Floor::new(case);
         group.bench_function(BenchmarkId::new("floor", case.name()), |b| {
@@ -72,6 +76,7 @@ fn config() -> Criterion {
         .sample_size(100)
         .warm_up_time(Duration::from_secs(2))
         .measurement_time(Duration::from_secs(6))
+        .configure_from_args()
 }
 
 criterion_group! {

@@ -9,7 +9,9 @@
 use std::alloc::System;
 use std::hint::black_box;
 
-use peer_bench::{AwsSigV4, Case, Floor, SECRET_ACCESS_KEY, SigV4WssCold, SigV4WssWarm, URL, time};
+use peer_bench::{
+    AwsSigV4, Case, Floor, SECRET_ACCESS_KEY, SigV4WssCold, SigV4WssVerify, SigV4WssWarm, URL, time,
+};
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
 #[global_allocator]
@@ -45,24 +47,15 @@ fn main() {
         let cold = SigV4WssCold::new(case);
         let aws = AwsSigV4::new(case);
         let floor = Floor::new(case);
-        let mut buffer = String::with_capacity(4096);
-        let presigner = sigv4_wss::Presigner::new(
-            sigv4_wss::Credentials::new(peer_bench::ACCESS_KEY_ID, SECRET_ACCESS_KEY, case.token())
-                .unwrap(),
-            sigv4_wss::Scope::new(peer_bench::REGION, peer_bench::SERVICE).unwrap(),
-        );
+        let verify = SigV4WssVerify::new(case);
         let rows: [(&str, (f64, f64, f64)); 6] = [
             (
                 "sigv4-wss-warm",
                 per_call(|| drop(black_box(warm.presign(URL, time())))),
             ),
             (
-                "sigv4-wss presign_into (reused buffer)",
-                per_call(|| {
-                    presigner
-                        .presign_into(URL, time(), peer_bench::EXPIRES, &mut buffer)
-                        .unwrap();
-                }),
+                "sigv4-wss-verify",
+                per_call(|| drop(black_box(verify.verify(verify.target(), time())))),
             ),
             (
                 "sigv4-wss-cold",

@@ -116,6 +116,57 @@ impl SigV4WssWarm {
     }
 }
 
+/// `sigv4-wss-verify`: a `Verifier` (its signing key cached by a first check) checking the
+/// warm presigner's URL as a server receives it: the request target and the `Host` header.
+#[derive(Debug)]
+pub struct SigV4WssVerify {
+    verifier: sigv4_wss::Verifier<sigv4_wss::Credentials>,
+    target: String,
+}
+
+impl SigV4WssVerify {
+    /// Presigns the main case and verifies it once, so that the key is cached.
+    ///
+    /// # Panics
+    ///
+    /// If the constants are refused or the URL does not verify.
+    #[must_use]
+    pub fn new(case: Case) -> Self {
+        let credentials =
+            sigv4_wss::Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, case.token()).unwrap();
+        let scope = sigv4_wss::Scope::new(REGION, SERVICE).unwrap();
+        let url = SigV4WssWarm::new(case).presign(URL, time());
+        let target = url
+            .strip_prefix(&format!("wss://{HOST}"))
+            .unwrap()
+            .to_owned();
+        let verifier = sigv4_wss::Verifier::new(credentials, &scope).expect_host(HOST);
+        let verify = Self { verifier, target };
+        verify.verify(&verify.target, time()).unwrap();
+        verify
+    }
+
+    /// The request target to verify.
+    #[must_use]
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// Verifies `target` with the main case's `Host` at `now`.
+    ///
+    /// # Errors
+    ///
+    /// If the request does not verify.
+    pub fn verify(
+        &self,
+        target: &str,
+        now: OffsetDateTime,
+    ) -> Result<sigv4_wss::Verified, sigv4_wss::Error> {
+        self.verifier
+            .verify_request("GET", target, &[("host", HOST)], now)
+    }
+}
+
 /// `sigv4-wss-cold`: `presign_url`, which derives everything on the call.
 #[derive(Debug)]
 pub struct SigV4WssCold {

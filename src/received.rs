@@ -1,0 +1,377 @@
+//! Reading a request as a server receives it, for the verifier and `inspect`: its target
+//! split into path and canonical query parameters, and what its authentication parameters
+//! (or `Authorization` header) claim.
+
+use std::borrow::Cow;
+
+use crate::canonical::{
+    AUTH_PARAMS, CanonicalRequest, is_auth_param, is_token, normalize_header_value,
+};
+use crate::credentials::check_access_key_id;
+use crate::date::AmzDate;
+use crate::encode::{decode, reencode, split_query};
+use crate::error::Error;
+use crate::scope::Scope;
+use crate::service::Rules;
+use crate::string_to_sign::ALGORITHM;
+
+/// A received request: method, path as received, and query parameters in canonical form.
+pub(crate) struct Received<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) path: &'a str,
+    /// The request's own parameters (not the authentication ones), in the order received.
+    pub(crate) own: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// The authentication parameters' values, by their place in [`AUTH_PARAMS`].
+    auth: [Option<Cow<'a, str>>; 7],
+}
+
+/// The indexes in [`AUTH_PARAMS`].
+const ALGORITHM_AT: usize = 0;
+const CREDENTIAL_AT: usize = 1;
+const DATE_AT: usize = 2;
+const EXPIRES_AT: usize = 3;
+const TOKEN_AT: usize = 4;
+const SIGNATURE_AT: usize = 5;
+const SIGNED_HEADERS_AT: usize = 6;
+
+impl<'a> Received<'a> {
+    /// Reads a request target in origin form (`/path?query`), refusing what a client never
+    /// sends for a signed URL and what the application could read otherwise than signed.
+    pub(crate) fn read(method: &'a str, target: &'a str) -> Result<Self, Error> {
+        if !is_token(method) {
+            return Err(Error::InvalidMethod {
+                method: method.chars().take(64).collect(),
+            });
+        }
+        let invalid = |reason| Err(Error::InvalidRequestTarget { reason });
+        if !target.starts_with('/') {
+            return invalid("it must start with '/' (the origin form: /path?query)");
+        }
+        if target.contains('#') {
+            return invalid("it has a '#', which clients never send");
+        }
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        if path
+            .split('/')
+            .any(|segment| matches!(&*decode(segment), b"." | b".."))
+        {
+            return invalid(
+                "it has a '.' or '..' path segment; clients resolve those before sending, and a \
+                 proxy forwarding it could reach another path than was signed",
+            );
+        }
+        if query.contains('+') {
+            return Err(Error::AmbiguousQuery {
+                reason: "it has a raw '+', which form decoders read as a space; signers send a \
+                         plus as %2B and a space as %20",
+            });
+        }
+        if query.contains(';') {
+            return Err(Error::AmbiguousQuery {
+                reason: "it has a raw ';', on which some parsers split parameters; signers send \
+                         it as %3B",
+            });
+        }
+        let mut received = Self {
+            method,
+            path,
+            own: Vec::new(),
+            auth: Default::default(),
+        };
+        for (key, value) in split_query(query) {
+            let (key, value) = (reencode(key), reencode(value));
+            match AUTH_PARAMS.iter().position(|name| *name == key) {
+                Some(at) => match received.auth.get_mut(at) {
+                    Some(Some(_)) | None => {
+                        return Err(Error::RepeatedParameter {
+                            name: auth_name(at),
+                        });
+                    }
+                    Some(slot) => *slot = Some(value),
+                },
+                None if is_auth_param(&key) => {
+                    let at = AUTH_PARAMS
+                        .iter()
+                        .position(|n| n.eq_ignore_ascii_case(&key));
+                    return Err(Error::MalformedParameter {
+                        name: at.map_or("X-Amz-*", auth_name),
+                        reason: "authentication parameter names are case-sensitive, spelled \
+                                 as X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, \
+                                 X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature and \
+                                 X-Amz-Security-Token",
+                    });
+                }
+                None => received.own.push((key, value)),
+            }
+        }
+        Ok(received)
+    }
+
+    /// Whether the query has any authentication parameter.
+    pub(crate) fn has_query_auth(&self) -> bool {
+        self.auth.iter().any(Option::is_some)
+    }
+
+    /// The session token's value, in canonical form.
+    pub(crate) fn query_token(&self) -> Option<&str> {
+        self.value(TOKEN_AT)
+    }
+
+    /// What the authentication parameters claim, checked for form.
+    pub(crate) fn query_claim(&self) -> Result<Claim, Error> {
+        let required = |at| {
+            self.value(at).ok_or(Error::MissingParameter {
+                name: auth_name(at),
+            })
+        };
+        let malformed = |at, reason| Error::MalformedParameter {
+            name: auth_name(at),
+            reason,
+        };
+        if required(ALGORITHM_AT)? != ALGORITHM {
+            return Err(malformed(
+                ALGORITHM_AT,
+                "the only algorithm is AWS4-HMAC-SHA256",
+            ));
+        }
+        let credential = required(CREDENTIAL_AT)?;
+        let date = AmzDate::parse(required(DATE_AT)?).ok_or(malformed(
+            DATE_AT,
+            "expected a UTC time from 1970 to 9999 as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
+        ))?;
+        let signed_headers = decode(required(SIGNED_HEADERS_AT)?);
+        let signed_headers = signed_header_names(&signed_headers, "host", |reason| {
+            malformed(SIGNED_HEADERS_AT, reason)
+        })?;
+        let signature = required(SIGNATURE_AT)?;
+        if !is_signature_hex(signature) {
+            return Err(malformed(
+                SIGNATURE_AT,
+                "expected 64 lowercase hexadecimal digits",
+            ));
+        }
+        let (access_key_id, scope) =
+            parse_credential(&String::from_utf8_lossy(&decode(credential)), &date)?;
+        let expires = match self.value(EXPIRES_AT) {
+            None => None,
+            Some(value)
+                if (1..=10).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                let seconds = value.parse().unwrap_or(u64::MAX);
+                Some(Rules::of(scope.service()).check_expires(seconds, scope.service())?)
+            }
+            Some(_) => {
+                return Err(malformed(
+                    EXPIRES_AT,
+                    "expected a whole number of seconds, such as 300",
+                ));
+            }
+        };
+        Ok(Claim {
+            access_key_id,
+            scope,
+            date,
+            expires,
+            signed_headers,
+            signature: signature.to_owned(),
+        })
+    }
+
+    /// The canonical request this request was signed with, if the claim is true: its own
+    /// parameters and the signed authentication parameters (the session token when
+    /// `sign_token`), the signed `headers` from `received_headers`, and `payload_hash`.
+    pub(crate) fn canonical_request(
+        &'a self,
+        claim: &'a Claim,
+        sign_token: bool,
+        received_headers: &'a [(&'a str, &'a str)],
+        payload_hash: &'a str,
+    ) -> Result<CanonicalRequest<'a>, Error> {
+        let mut request =
+            CanonicalRequest::with_capacity(self.method, self.path, self.own.len() + 6)
+                .with_payload_hash(payload_hash);
+        for (key, value) in &self.own {
+            request.push_query(Cow::Borrowed(key), Cow::Borrowed(value));
+        }
+        for (at, value) in self.auth.iter().enumerate() {
+            if let Some(value) = value
+                && at != SIGNATURE_AT
+                && (at != TOKEN_AT || sign_token)
+            {
+                request.push_query(Cow::Borrowed(auth_name(at)), Cow::Borrowed(value));
+            }
+        }
+        for name in &claim.signed_headers {
+            let mut values = received_headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                .peekable();
+            if values.peek().is_none() {
+                return Err(Error::MissingHeader { name: name.clone() });
+            }
+            for (_, value) in values {
+                request.push_header(Cow::Borrowed(name), normalize_header_value(value));
+            }
+        }
+        Ok(request)
+    }
+
+    /// The request's own parameters, percent-decoded.
+    pub(crate) fn decoded_query(&self) -> Result<Vec<(String, String)>, Error> {
+        let text = |encoded: &str| {
+            String::from_utf8(decode(encoded).into_owned()).map_err(|_| Error::AmbiguousQuery {
+                reason: "a parameter decodes to bytes that are not UTF-8, which the application \
+                         could read otherwise than was signed",
+            })
+        };
+        self.own
+            .iter()
+            .map(|(key, value)| Ok((text(key)?, text(value)?)))
+            .collect()
+    }
+
+    fn value(&self, at: usize) -> Option<&str> {
+        self.auth.get(at)?.as_deref()
+    }
+}
+
+fn auth_name(at: usize) -> &'static str {
+    AUTH_PARAMS.get(at).copied().unwrap_or("X-Amz-*")
+}
+
+/// What a request's authentication claims: who signed it, for what scope, when, and which
+/// headers; checked for form, not yet for truth.
+pub(crate) struct Claim {
+    pub(crate) access_key_id: String,
+    pub(crate) scope: Scope,
+    pub(crate) date: AmzDate,
+    pub(crate) expires: Option<u32>,
+    /// Lowercase, sorted, each once.
+    pub(crate) signed_headers: Vec<String>,
+    /// 64 lowercase hex digits.
+    pub(crate) signature: String,
+}
+
+impl Claim {
+    /// What an `Authorization: AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`
+    /// header and the `X-Amz-Date` header claim.
+    pub(crate) fn from_headers(authorization: &str, x_amz_date: &str) -> Result<Self, Error> {
+        let malformed = |reason| Error::MalformedAuthorization { reason };
+        let rest = authorization
+            .trim()
+            .strip_prefix(ALGORITHM)
+            .filter(|rest| rest.starts_with(' '))
+            .ok_or(malformed("it does not start with AWS4-HMAC-SHA256"))?;
+        let (mut credential, mut signed_headers, mut signature) = (None, None, None);
+        for field in rest.split(',') {
+            let (name, value) = field
+                .trim()
+                .split_once('=')
+                .ok_or(malformed("a field is not name=value"))?;
+            let slot = match name {
+                "Credential" => &mut credential,
+                "SignedHeaders" => &mut signed_headers,
+                "Signature" => &mut signature,
+                _ => {
+                    return Err(malformed(
+                        "it has a field other than Credential, SignedHeaders and Signature",
+                    ));
+                }
+            };
+            if slot.replace(value).is_some() {
+                return Err(malformed("a field appears more than once"));
+            }
+        }
+        let date = AmzDate::parse(x_amz_date.trim()).ok_or(Error::MalformedParameter {
+            name: "X-Amz-Date",
+            reason: "expected a UTC time from 1970 to 9999 as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
+        })?;
+        let (access_key_id, scope) =
+            parse_credential(credential.ok_or(malformed("it has no Credential"))?, &date)?;
+        let signed_headers = signed_header_names(
+            signed_headers
+                .ok_or(malformed("it has no SignedHeaders"))?
+                .as_bytes(),
+            "x-amz-date",
+            malformed,
+        )?;
+        let signature = signature.ok_or(malformed("it has no Signature"))?;
+        if !is_signature_hex(signature) {
+            return Err(malformed(
+                "Signature is not 64 lowercase hexadecimal digits",
+            ));
+        }
+        Ok(Self {
+            access_key_id,
+            scope,
+            date,
+            expires: None,
+            signed_headers,
+            signature: signature.to_owned(),
+        })
+    }
+}
+
+/// Splits `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`, checking each part.
+fn parse_credential(value: &str, date: &AmzDate) -> Result<(String, Scope), Error> {
+    let malformed = |reason| Error::MalformedCredential { reason };
+    let parts: Vec<&str> = value.split('/').collect();
+    let [access_key_id, day, region, service, terminator] = parts.as_slice() else {
+        return Err(malformed("it does not have five parts separated by '/'"));
+    };
+    check_access_key_id(access_key_id).map_err(|_| {
+        malformed("the access key id is not 1 to 128 ASCII letters, digits or underscores")
+    })?;
+    if *day != date.date() {
+        return Err(malformed("its date is not the date of X-Amz-Date"));
+    }
+    let scope = Scope::new(region, service)
+        .map_err(|_| malformed("the region or service is not a valid AWS name"))?;
+    if *terminator != "aws4_request" {
+        return Err(malformed("it does not end with aws4_request"));
+    }
+    Ok(((*access_key_id).to_owned(), scope))
+}
+
+/// The `;`-separated list of signed header names: lowercase tokens, sorted, each once,
+/// `host` and `required` among them.
+fn signed_header_names(
+    list: &[u8],
+    required: &str,
+    malformed: impl Fn(&'static str) -> Error,
+) -> Result<Vec<String>, Error> {
+    let list = core::str::from_utf8(list)
+        .map_err(|_| malformed("expected lowercase header names separated by ';'"))?;
+    let names: Vec<&str> = list.split(';').collect();
+    if names
+        .iter()
+        .any(|n| !is_token(n) || n.bytes().any(|b| b.is_ascii_uppercase()))
+    {
+        return Err(malformed(
+            "expected lowercase header names separated by ';', such as host",
+        ));
+    }
+    if names
+        .windows(2)
+        .any(|pair| matches!(pair, [a, b] if a >= b))
+    {
+        return Err(malformed(
+            "the header names must be sorted and listed once each",
+        ));
+    }
+    if !names.contains(&"host") || !names.contains(&required) {
+        return Err(malformed(if required == "host" {
+            "the host header must be signed"
+        } else {
+            "the host and x-amz-date headers must be signed"
+        }));
+    }
+    Ok(names.into_iter().map(str::to_owned).collect())
+}
+
+fn is_signature_hex(value: &str) -> bool {
+    value.len() == 64
+        && value
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
