@@ -17,7 +17,8 @@ URL for each input with `oracle_url`.
   3. `cargo test --test differential` fails (the crate disagrees with an oracle URL),
   4. any crate URL or oracle URL does not verify under the strict server model
      (sigv4_check.py, RFC 3986 query decoding: `+` is a plus; the session token left out of
-     the signature where it is unsigned: AWS IoT by default, or session_token_mode).
+     the signature where it is unsigned: AWS IoT by default, or session_token_mode),
+  5. the crate does not refuse an input listed in CRATE_REFUSES (or refuses another one).
 --survey runs botocore, smithy and crt on each case (whatever the case's own oracle) and the
 crate, and prints which agree with the crate and which verify under the strict model: the
 way to choose an oracle for a new case (see the known disagreements in the notes).
@@ -58,6 +59,11 @@ BATCH = {
 }
 RUNTIME = {"botocore": "python", "crt": "python", "smithy": "node"}
 TOKEN_MODES = {None: "auto", "signed": "0", "unsigned": "1"}
+# Inputs the crate refuses by design: case name -> text its error message must contain. A URL
+# with a user name or password is refused (Error::UserInfoInUrl: WebSocket clients would send
+# them as an Authorization header beside the query signature); tests/differential.rs compares
+# the oracle's URL with the crate's URL for the same input without them.
+CRATE_REFUSES = {"userinfo": "user name or password"}
 
 
 class Failure(Exception):
@@ -308,8 +314,21 @@ def cmd_check():
     cargo_secs = time.monotonic() - started
     if not passed:
         problems.append("cargo test --test differential failed:\n" + output.rstrip())
+    names = {case["name"] for case in cases}
+    for name in sorted(set(CRATE_REFUSES) - names):
+        problems.append(f"CRATE_REFUSES names {name}, which is not a case of the fixture")
+    checked = 0
     for case in cases:
         url = urls.get(case["name"])
+        refusal = CRATE_REFUSES.get(case["name"])
+        if refusal is not None:
+            if url is None or not url.startswith("error:") or refusal not in url:
+                problems.append(
+                    f"case {case['name']}: the crate should refuse this input "
+                    f"(an error with {refusal!r}), but gave {url}"
+                )
+            continue
+        checked += 1
         if url is None or url.startswith("error:"):
             problems.append(f"case {case['name']}: no crate URL ({url})")
         elif not strict_ok(url, case["input"]):
@@ -328,7 +347,8 @@ def cmd_check():
     summary = ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))
     print(
         f"run_oracles --check: {len(cases)} cases ({summary}); "
-        f"oracles {oracle_secs:.1f} s, cargo test {cargo_secs:.1f} s"
+        f"oracles {oracle_secs:.1f} s, cargo test {cargo_secs:.1f} s; "
+        f"{checked} crate URLs checked, {len(cases) - checked} inputs refused by the crate"
     )
     for p in problems:
         print("FAILED " + p)
