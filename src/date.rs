@@ -50,11 +50,23 @@ impl AmzDate {
             return Err(out_of_range(utc.year().into()));
         }
         let time = utc.replace_nanosecond(0).unwrap_or(utc);
-        let mut text = [0u8; 16];
-        match time.format_into(&mut text.as_mut_slice(), AMZ_DATE) {
-            Ok(16) => Ok(Self { time, text }),
-            _ => Err(out_of_range(utc.year().into())),
+        let (hour, minute, second) = time.to_hms();
+        let mut text = *b"00000000T000000Z";
+        let fields = [
+            (0, 4, time.year().unsigned_abs()),
+            (4, 2, u8::from(time.month()).into()),
+            (6, 2, time.day().into()),
+            (9, 2, hour.into()),
+            (11, 2, minute.into()),
+            (13, 2, second.into()),
+        ];
+        for (at, width, mut value) in fields {
+            for digit in text.iter_mut().skip(at).take(width).rev() {
+                *digit = b'0' + u8::try_from(value % 10).unwrap_or_default();
+                value /= 10;
+            }
         }
+        Ok(Self { time, text })
     }
 
     /// Parses `X-Amz-Date`: exactly `YYYYMMDD'T'HHMMSS'Z'`, a valid time from 1970 to 9999.

@@ -34,9 +34,16 @@ pub(crate) fn encode(input: &str) -> Cow<'_, str> {
 /// A raw query key or value in SigV4's canonical form: percent-decoded (a `+` is a plus, not
 /// a space; a `%` that starts no escape stays a `%`), then encoded again.
 pub(crate) fn reencode(raw: &str) -> Cow<'_, str> {
+    if !raw.contains('%') {
+        return encode(raw);
+    }
     match percent_decode_str(raw).into() {
         Cow::Borrowed(bytes) => percent_encode(bytes, UNRESERVED).into(),
-        Cow::Owned(bytes) => Cow::Owned(percent_encode(&bytes, UNRESERVED).to_string()),
+        Cow::Owned(bytes) => {
+            let mut encoded = String::with_capacity(3 * bytes.len());
+            encoded.extend(percent_encode(&bytes, UNRESERVED));
+            Cow::Owned(encoded)
+        }
     }
 }
 

@@ -17,7 +17,7 @@ use crate::encode::{encode, reencode, split_query};
 use crate::error::Error;
 use crate::scope::{CredentialScope, Scope};
 use crate::service::Rules;
-use crate::signing_key::{Signature, SigningKey};
+use crate::signing_key::{HmacSha256, Signature, SigningKey};
 use crate::string_to_sign::{ALGORITHM, StringToSign};
 use crate::target::Target;
 
@@ -270,7 +270,8 @@ pub(crate) struct DayKey {
     pub(crate) credentials: Arc<Credentials>,
     /// `YYYYMMDD`.
     date: String,
-    pub(crate) key: SigningKey,
+    /// HMAC-SHA256 keyed with the day's signing key (zeroized on drop).
+    mac: HmacSha256,
     /// `X-Amz-Credential`'s value, encoded: `{access key id}%2F{credential scope, encoded}`.
     credential: String,
     /// The session token, encoded.
@@ -396,12 +397,13 @@ impl Presigner {
         let credentials = Arc::clone(&state.credentials);
         let scope = CredentialScope::new(date, &self.scope);
         let day = Arc::new(DayKey {
-            key: SigningKey::derive(
+            mac: SigningKey::derive(
                 credentials.secret_access_key(),
                 date.date(),
                 self.scope.region(),
                 self.scope.service(),
-            ),
+            )
+            .mac(),
             date: date.date().to_owned(),
             credential: encode(&format!("{}/{scope}", credentials.access_key_id())).into_owned(),
             token: credentials
@@ -450,7 +452,7 @@ impl Presigner {
     /// Signs the canonical request whose hash is `hash`, made on `date`, with `day`'s key.
     pub(crate) fn sign(&self, day: &DayKey, date: &AmzDate, hash: &[u8; 32]) -> Signature {
         let scope = CredentialScope::new(date, &self.scope);
-        day.key.sign(&StringToSign::new(date, scope, hash))
+        Signature::of(day.mac.clone(), &StringToSign::new(date, scope, hash))
     }
 
     pub(crate) fn token_mode(&self) -> SessionTokenMode {
@@ -464,6 +466,13 @@ impl Presigner {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .credentials)
+    }
+}
+
+impl DayKey {
+    /// The session token, percent-encoded (its canonical form).
+    pub(crate) fn encoded_token(&self) -> Option<&str> {
+        self.token.as_deref().map(String::as_str)
     }
 }
 

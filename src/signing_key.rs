@@ -19,14 +19,19 @@ use crate::canonical::Updater;
 use crate::credentials::Redacted;
 use crate::string_to_sign::StringToSign;
 
-type HmacSha256 = Hmac<Sha256>;
+/// HMAC-SHA256; its states (and SHA-256's) are zeroized on drop.
+pub(crate) type HmacSha256 = Hmac<Sha256>;
+
+/// An HMAC-SHA256 state keyed with `key`.
+fn keyed(key: &[u8]) -> HmacSha256 {
+    // HMAC takes keys of any length, so `new_from_slice` never fails; the fallback to an
+    // empty key only keeps a panic path out of the crate.
+    HmacSha256::new_from_slice(key).unwrap_or_else(|_| HmacSha256::new(&Default::default()))
+}
 
 /// HMAC-SHA256 of `data` under `key`.
 fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    // HMAC takes keys of any length, so `new_from_slice` never fails; the fallback to an
-    // empty key only keeps a panic path out of the crate.
-    let mut mac =
-        HmacSha256::new_from_slice(key).unwrap_or_else(|_| HmacSha256::new(&Default::default()));
+    let mut mac = keyed(key);
     mac.update(data);
     mac.finalize().into_bytes().into()
 }
@@ -68,11 +73,12 @@ impl SigningKey {
     /// Signs a string to sign.
     #[must_use]
     pub fn sign(&self, string_to_sign: &StringToSign<'_>) -> Signature {
-        let key = HmacSha256::new_from_slice(&self.0);
-        let mut mac = Updater(key.unwrap_or_else(|_| HmacSha256::new(&Default::default())));
-        // Writing to a MAC cannot fail.
-        let _ = string_to_sign.write(&mut mac);
-        Signature(mac.0.finalize().into_bytes().into())
+        Signature::of(self.mac(), string_to_sign)
+    }
+
+    /// An HMAC state keyed with this key, which signs as it does (a presigner keeps one).
+    pub(crate) fn mac(&self) -> HmacSha256 {
+        keyed(&self.0)
     }
 }
 
@@ -95,6 +101,14 @@ impl fmt::Debug for SigningKey {
 pub struct Signature([u8; 32]);
 
 impl Signature {
+    /// The signature of `string_to_sign` with `mac`, an HMAC state keyed with a signing key.
+    pub(crate) fn of(mac: HmacSha256, string_to_sign: &StringToSign<'_>) -> Self {
+        let mut mac = Updater(mac);
+        // Writing to a MAC cannot fail.
+        let _ = string_to_sign.write(&mut mac);
+        Self(mac.0.finalize().into_bytes().into())
+    }
+
     /// The signature in lowercase hex, as `X-Amz-Signature` and `Authorization` carry it.
     #[must_use]
     pub fn to_hex(&self) -> String {

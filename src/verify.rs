@@ -12,7 +12,6 @@ use time::OffsetDateTime;
 use crate::canonical::EMPTY_PAYLOAD_SHA256;
 use crate::credentials::{Credentials, Redacted};
 use crate::date::AmzDate;
-use crate::encode::decode;
 use crate::error::Error;
 use crate::lookup::CredentialsLookup;
 use crate::presign::{Presigner, SessionTokenMode};
@@ -197,14 +196,14 @@ impl<L: CredentialsLookup> Verifier<L> {
         let received = Received::read(method, request_target)?;
         let claim = received.query_claim()?;
         let sign_token = self.session_token.signs_in_query(claim.scope.service());
-        let token = received.query_token().map(decode);
+        let token = received.query_token().map(Token::Query);
         self.check(
             &received,
             &claim,
             headers,
             EMPTY_PAYLOAD_SHA256,
             sign_token,
-            token.as_deref(),
+            token,
             now,
         )
     }
@@ -258,7 +257,8 @@ impl<L: CredentialsLookup> Verifier<L> {
             single_header(headers, "x-amz-date")?.unwrap_or_default(),
         )?;
         let payload_hash = hex::encode(Sha256::digest(body));
-        let token = single_header(headers, "x-amz-security-token")?.map(|t| t.trim().as_bytes());
+        let token =
+            single_header(headers, "x-amz-security-token")?.map(|t| Token::Header(t.trim()));
         let token_signed = claim
             .signed_headers
             .iter()
@@ -283,7 +283,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         headers: &[(&str, &str)],
         payload_hash: &str,
         token_signed: bool,
-        token: Option<&[u8]>,
+        token: Option<Token<'_>>,
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
         if let Some(expected) = &self.scope {
@@ -329,7 +329,11 @@ impl<L: CredentialsLookup> Verifier<L> {
         {
             return Err(Error::SignatureMismatch);
         }
-        check_token(token, credentials.session_token())?;
+        let expected = match token {
+            Some(Token::Query(_)) => day.encoded_token(),
+            _ => credentials.session_token(),
+        };
+        check_token(token.map(Token::text), expected)?;
         Ok(Verified {
             access_key_id: claim.access_key_id.clone(),
             scope: claim.scope.clone(),
@@ -408,11 +412,29 @@ fn single_header<'h>(headers: &[(&str, &'h str)], name: &str) -> Result<Option<&
     }
 }
 
-/// Checks the request's session token (decoded) against the credentials' token.
-fn check_token(given: Option<&[u8]>, expected: Option<&str>) -> Result<(), Error> {
+/// A request's session token: from the query (in canonical encoding) or from a header.
+#[derive(Clone, Copy)]
+enum Token<'a> {
+    Query(&'a str),
+    Header(&'a str),
+}
+
+impl<'a> Token<'a> {
+    fn text(self) -> &'a str {
+        match self {
+            Self::Query(text) | Self::Header(text) => text,
+        }
+    }
+}
+
+/// Checks the request's session token against the credentials' token, both encoded the same
+/// way.
+fn check_token(given: Option<&str>, expected: Option<&str>) -> Result<(), Error> {
     let reason = match (given, expected) {
         (None, None) => return Ok(()),
-        (Some(given), Some(expected)) if constant_time_eq(given, expected.as_bytes()) => {
+        (Some(given), Some(expected))
+            if constant_time_eq(given.as_bytes(), expected.as_bytes()) =>
+        {
             return Ok(());
         }
         (None, Some(_)) => {
