@@ -37,10 +37,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut time = None;
     let mut url = None;
     while let Some(arg) = args.next() {
-        let mut value = |flag: &str| {
-            args.next()
-                .ok_or_else(|| format!("{flag} needs a value; {USAGE}"))
-        };
+        let mut value =
+            |flag: &str| args.next().ok_or_else(|| format!("{flag} needs a value; {USAGE}"));
         match arg.as_str() {
             "--region" => region = Some(value("--region")?),
             "--service" => service = Some(value("--service")?),
@@ -65,13 +63,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
         }
     }
     let url = url.ok_or_else(|| format!("no URL given; {USAGE}"))?;
-    Ok(Args {
-        region,
-        service,
-        expires,
-        time,
-        url,
-    })
+    Ok(Args { region, service, expires, time, url })
 }
 
 fn run(args: Args) -> Result<String, String> {
@@ -90,14 +82,8 @@ fn run(args: Args) -> Result<String, String> {
     })?;
     let credentials = Credentials::from_env().map_err(|e| e.to_string())?;
     let time = args.time.unwrap_or_else(OffsetDateTime::now_utc);
-    let url = presign_url(
-        &args.url,
-        &credentials,
-        &scope,
-        time,
-        Duration::from_secs(args.expires),
-    )
-    .map_err(|e| e.to_string())?;
+    let url = presign_url(&args.url, &credentials, &scope, time, Duration::from_secs(args.expires))
+        .map_err(|e| e.to_string())?;
     Ok(url.into_string())
 }
 

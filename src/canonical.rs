@@ -87,9 +87,7 @@ impl<'a> CanonicalRequest<'a> {
     /// [`Error::InvalidMethod`] unless `method` is an RFC 9110 token.
     pub fn new(method: &'a str, path: &'a str) -> Result<Self, Error> {
         if !is_token(method) {
-            return Err(Error::InvalidMethod {
-                method: method.chars().take(64).collect(),
-            });
+            return Err(Error::InvalidMethod { method: method.chars().take(64).collect() });
         }
         Ok(Self::with_capacity(method, path, 0))
     }
@@ -170,22 +168,15 @@ impl<'a> CanonicalRequest<'a> {
     /// and LF.
     pub fn with_header(mut self, name: &'a str, value: &'a str) -> Result<Self, Error> {
         if !is_token(name) {
-            return Err(Error::InvalidHeaderName {
-                name: name.chars().take(64).collect(),
-            });
+            return Err(Error::InvalidHeaderName { name: name.chars().take(64).collect() });
         }
         let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(name.to_ascii_lowercase())
         } else {
             Cow::Borrowed(name)
         };
-        if value
-            .bytes()
-            .any(|b| b.is_ascii_control() && !matches!(b, b'\t' | b'\r' | b'\n'))
-        {
-            return Err(Error::InvalidHeaderValue {
-                name: name.into_owned(),
-            });
+        if value.bytes().any(|b| b.is_ascii_control() && !matches!(b, b'\t' | b'\r' | b'\n')) {
+            return Err(Error::InvalidHeaderValue { name: name.into_owned() });
         }
         self.push_header(name, normalize_header_value(value));
         Ok(self)
@@ -305,9 +296,9 @@ impl<'a> CanonicalRequest<'a> {
     /// Refuses a query that already has a SigV4 authentication parameter, in any letter case.
     pub(crate) fn check_no_auth_params(&self) -> Result<(), Error> {
         match self.query.iter().find(|(key, _)| is_auth_param(key)) {
-            Some((key, _)) => Err(Error::ReservedParameter {
-                name: key.chars().take(64).collect(),
-            }),
+            Some((key, _)) => {
+                Err(Error::ReservedParameter { name: key.chars().take(64).collect() })
+            }
             None => Ok(()),
         }
     }
@@ -358,9 +349,7 @@ impl fmt::Display for CanonicalRequest<'_> {
 
 impl fmt::Debug for CanonicalRequest<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("CanonicalRequest")
-            .field(&self.to_string())
-            .finish()
+        f.debug_tuple("CanonicalRequest").field(&self.to_string()).finish()
     }
 }
 
@@ -383,11 +372,7 @@ impl<D: Update> fmt::Write for Updater<D> {
 /// on the wire is encoded a second time (`%3D` becomes `%253D`), which every AWS service but
 /// S3 expects. An empty path is `/`.
 fn write_canonical_uri(w: &mut impl fmt::Write, path: &str, normalize: bool) -> fmt::Result {
-    let path = if normalize {
-        normalize_path(path)
-    } else {
-        Cow::Borrowed(path)
-    };
+    let path = if normalize { normalize_path(path) } else { Cow::Borrowed(path) };
     if path.is_empty() {
         return w.write_str("/");
     }
@@ -448,27 +433,18 @@ pub(crate) fn normalize_header_value(value: &str) -> Cow<'_, str> {
     if normal {
         return Cow::Borrowed(trimmed);
     }
-    Cow::Owned(
-        trimmed
-            .split_ascii_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
+    Cow::Owned(trimmed.split_ascii_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Whether `key` is one of the [`AUTH_PARAMS`] in any letter case: the one rule for which
 /// query parameters a signer refuses and a verifier treats specially.
 pub(crate) fn is_auth_param(key: &str) -> bool {
-    AUTH_PARAMS
-        .iter()
-        .any(|name| name.eq_ignore_ascii_case(key))
+    AUTH_PARAMS.iter().any(|name| name.eq_ignore_ascii_case(key))
 }
 
 /// An RFC 9110 token: one or more letters, digits and ``! # $ % & ' * + - . ^ _ ` | ~``.
 pub(crate) fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 #[cfg(test)]
@@ -500,20 +476,15 @@ mod tests {
     fn the_uri_is_encoded_once_more() {
         let request = CanonicalRequest::new("GET", "/prod/@connections/abc%3D d").unwrap();
         assert_eq!(request.canonical_uri(), "/prod/%40connections/abc%253D%20d");
-        let raw = CanonicalRequest::new("GET", "//a/./b")
-            .unwrap()
-            .with_path_normalization(false);
+        let raw = CanonicalRequest::new("GET", "//a/./b").unwrap().with_path_normalization(false);
         assert_eq!(raw.canonical_uri(), "//a/./b");
     }
 
     #[test]
     fn header_values_are_normalized() {
-        for (value, want) in [
-            ("plain", "plain"),
-            ("  a  b\t c \n", "a b c"),
-            ("a\n  b", "a b"),
-            ("", ""),
-        ] {
+        for (value, want) in
+            [("plain", "plain"), ("  a  b\t c \n", "a b c"), ("a\n  b", "a b"), ("", "")]
+        {
             assert_eq!(normalize_header_value(value), want, "{value:?}");
         }
         let request = CanonicalRequest::new("GET", "/")
@@ -525,11 +496,7 @@ mod tests {
             .with_header("X-B", "3")
             .unwrap();
         assert_eq!(request.signed_headers(), "x-a;x-b");
-        assert!(
-            request
-                .to_string()
-                .contains("\nx-a:1\nx-b:2,3\n\nx-a;x-b\n")
-        );
+        assert!(request.to_string().contains("\nx-a:1\nx-b:2,3\n\nx-a;x-b\n"));
     }
 
     #[test]
@@ -542,36 +509,17 @@ mod tests {
         let shown = format!("{request} {request:?}");
         assert!(!shown.contains("SECRET"), "{shown}");
         assert_eq!(shown.matches(REDACTED).count(), 4);
-        assert!(
-            request
-                .unredacted()
-                .contains("X-Amz-Security-Token=SECRET%2FTOKEN\n")
-        );
-        assert!(
-            request
-                .unredacted()
-                .contains("x-amz-security-token:SECRET/TOKEN\n")
-        );
-        assert_eq!(
-            request.sha256(),
-            <[u8; 32]>::from(Sha256::digest(request.unredacted()))
-        );
+        assert!(request.unredacted().contains("X-Amz-Security-Token=SECRET%2FTOKEN\n"));
+        assert!(request.unredacted().contains("x-amz-security-token:SECRET/TOKEN\n"));
+        assert_eq!(request.sha256(), <[u8; 32]>::from(Sha256::digest(request.unredacted())));
     }
 
     #[test]
     fn the_reserved_rule_ignores_case_only() {
-        for key in [
-            "X-Amz-Signature",
-            "x-amz-signature",
-            "X-AMZ-DATE",
-            "X%2DAmz-Expires",
-        ] {
+        for key in ["X-Amz-Signature", "x-amz-signature", "X-AMZ-DATE", "X%2DAmz-Expires"] {
             let request = CanonicalRequest::new("GET", "/").unwrap().with_query(key);
             assert!(
-                matches!(
-                    request.check_no_auth_params(),
-                    Err(Error::ReservedParameter { .. })
-                ),
+                matches!(request.check_no_auth_params(), Err(Error::ReservedParameter { .. })),
                 "{key}"
             );
         }

@@ -74,20 +74,12 @@ impl Credentials {
     pub fn from_env() -> Result<Self, Error> {
         let var = |name: &'static str| {
             let value = Zeroizing::new(std::env::var(name).unwrap_or_default());
-            if value.is_empty() {
-                Err(Error::MissingEnvVar { name })
-            } else {
-                Ok(value)
-            }
+            if value.is_empty() { Err(Error::MissingEnvVar { name }) } else { Ok(value) }
         };
         let access_key_id = var("AWS_ACCESS_KEY_ID")?;
         let secret_access_key = var("AWS_SECRET_ACCESS_KEY")?;
         let session_token = var("AWS_SESSION_TOKEN").ok();
-        Self::new(
-            &access_key_id,
-            &secret_access_key,
-            session_token.as_deref().map(String::as_str),
-        )
+        Self::new(&access_key_id, &secret_access_key, session_token.as_deref().map(String::as_str))
     }
 
     /// The access key id (not a secret: it appears in every signed URL).
@@ -118,10 +110,8 @@ impl Credentials {
             (Some(a), Some(b)) => constant_time_eq(a.as_bytes(), b.as_bytes()),
             _ => false,
         };
-        let secret = constant_time_eq(
-            self.secret_access_key.as_bytes(),
-            other.secret_access_key.as_bytes(),
-        );
+        let secret =
+            constant_time_eq(self.secret_access_key.as_bytes(), other.secret_access_key.as_bytes());
         self.access_key_id == other.access_key_id && secret && token
     }
 }
@@ -131,10 +121,7 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &Redacted)
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| Redacted),
-            )
+            .field("session_token", &self.session_token.as_ref().map(|_| Redacted))
             .finish()
     }
 }

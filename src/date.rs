@@ -130,10 +130,7 @@ mod tests {
             let date = AmzDate::new(time).unwrap();
             assert_eq!(date.date_time(), want);
             assert_eq!(date.date(), &want[..8]);
-            assert_eq!(
-                format!("{date} {date:?}"),
-                format!("{want} AmzDate({want})")
-            );
+            assert_eq!(format!("{date} {date:?}"), format!("{want} AmzDate({want})"));
         }
     }
 

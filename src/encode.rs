@@ -6,11 +6,8 @@ use std::borrow::Cow;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, percent_encode};
 
 /// Everything but RFC 3986's unreserved characters.
-pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+pub(crate) const UNRESERVED: &AsciiSet =
+    &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// [`UNRESERVED`], keeping `/` too: for a whole path.
 pub(crate) const PATH: &AsciiSet = &UNRESERVED.remove(b'/');
@@ -124,17 +121,8 @@ mod tests {
     #[test]
     fn appends_before_the_fragment() {
         assert_eq!(append_query("wss://h/p", &[]), "wss://h/p");
-        assert_eq!(
-            append_query("wss://h/p#f", &[("a", "1")]),
-            "wss://h/p?a=1#f"
-        );
-        assert_eq!(
-            append_query("wss://h/p?", &[("a", "1"), ("b", "")]),
-            "wss://h/p?a=1&b="
-        );
-        assert_eq!(
-            append_query("wss://h/p?x&", &[("a", "1")]),
-            "wss://h/p?x&a=1"
-        );
+        assert_eq!(append_query("wss://h/p#f", &[("a", "1")]), "wss://h/p?a=1#f");
+        assert_eq!(append_query("wss://h/p?", &[("a", "1"), ("b", "")]), "wss://h/p?a=1&b=");
+        assert_eq!(append_query("wss://h/p?x&", &[("a", "1")]), "wss://h/p?x&a=1");
     }
 }

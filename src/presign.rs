@@ -286,10 +286,7 @@ impl Presigner {
             rules: Rules::of(scope.service()),
             scope,
             token_mode: SessionTokenMode::default(),
-            state: Mutex::new(State {
-                credentials: Arc::new(credentials),
-                day: None,
-            }),
+            state: Mutex::new(State { credentials: Arc::new(credentials), day: None }),
         }
     }
 
@@ -341,9 +338,7 @@ impl Presigner {
         for (key, value) in split_query(target.query()) {
             let (key, value) = (reencode(key), reencode(value));
             if is_auth_param(&key) {
-                return Err(Error::ReservedParameter {
-                    name: key.chars().take(64).collect(),
-                });
+                return Err(Error::ReservedParameter { name: key.chars().take(64).collect() });
             }
             for piece in [&*key, "=", &*value, "&"] {
                 out.push_str(piece);
@@ -365,10 +360,7 @@ impl Presigner {
                 service: self.scope.service().to_owned(),
             });
         }
-        Ok(PresignedUrl {
-            url: out,
-            expires_at: date.time() + Duration::from_secs(seconds.into()),
-        })
+        Ok(PresignedUrl { url: out, expires_at: date.time() + Duration::from_secs(seconds.into()) })
     }
 
     /// Checks the expiry and formats the signing time.
@@ -380,9 +372,7 @@ impl Presigner {
         if expires.subsec_nanos() != 0 {
             return Err(Error::ExpiresNotWholeSeconds { expires });
         }
-        let seconds = self
-            .rules
-            .check_expires(expires.as_secs(), self.scope.service())?;
+        let seconds = self.rules.check_expires(expires.as_secs(), self.scope.service())?;
         Ok((seconds, AmzDate::new(time)?))
     }
 
@@ -419,10 +409,7 @@ impl Presigner {
     /// (whose query must not have any yet), then the parameters of `own` (a query in
     /// canonical form), hashes it and signs it with `day`'s key. `expires` is in decimal,
     /// `signed_headers` encoded.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "private; the parts of one signature"
-    )]
+    #[allow(clippy::too_many_arguments, reason = "private; the parts of one signature")]
     pub(crate) fn sign_query<'a>(
         &self,
         day: &'a DayKey,
@@ -461,11 +448,7 @@ impl Presigner {
 
     /// Runs `f` on the current credentials.
     pub(crate) fn with_credentials<R>(&self, f: impl FnOnce(&Credentials) -> R) -> R {
-        f(&self
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .credentials)
+        f(&self.state.lock().unwrap_or_else(PoisonError::into_inner).credentials)
     }
 }
 
@@ -504,17 +487,9 @@ pub(crate) fn write_auth_query(
 ) {
     let mut hex = [0u8; 64];
     let signature = ("X-Amz-Signature", signature.hex_in(&mut hex));
-    let token = day
-        .token
-        .as_deref()
-        .map(|token| (SECURITY_TOKEN, token.as_str()));
+    let token = day.token.as_deref().map(|token| (SECURITY_TOKEN, token.as_str()));
     let params = auth_params(day, date, expires, signed_headers);
-    for (i, (name, value)) in params
-        .into_iter()
-        .chain([signature])
-        .chain(token)
-        .enumerate()
-    {
+    for (i, (name, value)) in params.into_iter().chain([signature]).chain(token).enumerate() {
         for piece in [if i == 0 { "" } else { "&" }, name, "=", value] {
             out.push_str(piece);
         }

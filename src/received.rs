@@ -39,9 +39,7 @@ impl<'a> Received<'a> {
     /// sends for a signed URL and what the application could read otherwise than signed.
     pub(crate) fn read(method: &'a str, target: &'a str) -> Result<Self, Error> {
         if !is_token(method) {
-            return Err(Error::InvalidMethod {
-                method: method.chars().take(64).collect(),
-            });
+            return Err(Error::InvalidMethod { method: method.chars().take(64).collect() });
         }
         let invalid = |reason| Err(Error::InvalidRequestTarget { reason });
         if !target.starts_with('/') {
@@ -51,10 +49,7 @@ impl<'a> Received<'a> {
             return invalid("it has a '#', which clients never send");
         }
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        if path
-            .split('/')
-            .any(|segment| matches!(&*decode(segment), b"." | b".."))
-        {
+        if path.split('/').any(|segment| matches!(&*decode(segment), b"." | b"..")) {
             return invalid(
                 "it has a '.' or '..' path segment; clients resolve those before sending, and a \
                  proxy forwarding it could reach another path than was signed",
@@ -72,27 +67,18 @@ impl<'a> Received<'a> {
                          it as %3B",
             });
         }
-        let mut received = Self {
-            method,
-            path,
-            own: Vec::new(),
-            auth: Default::default(),
-        };
+        let mut received = Self { method, path, own: Vec::new(), auth: Default::default() };
         for (key, value) in split_query(query) {
             let (key, value) = (reencode(key), reencode(value));
             match AUTH_PARAMS.iter().position(|name| *name == key) {
                 Some(at) => match received.auth.get_mut(at) {
                     Some(Some(_)) | None => {
-                        return Err(Error::RepeatedParameter {
-                            name: auth_name(at),
-                        });
+                        return Err(Error::RepeatedParameter { name: auth_name(at) });
                     }
                     Some(slot) => *slot = Some(value),
                 },
                 None if is_auth_param(&key) => {
-                    let at = AUTH_PARAMS
-                        .iter()
-                        .position(|n| n.eq_ignore_ascii_case(&key));
+                    let at = AUTH_PARAMS.iter().position(|n| n.eq_ignore_ascii_case(&key));
                     return Err(Error::MalformedParameter {
                         name: at.map_or("X-Amz-*", auth_name),
                         reason: "authentication parameter names are case-sensitive, spelled \
@@ -119,20 +105,10 @@ impl<'a> Received<'a> {
 
     /// What the authentication parameters claim, checked for form.
     pub(crate) fn query_claim(&self) -> Result<Claim, Error> {
-        let required = |at| {
-            self.value(at).ok_or(Error::MissingParameter {
-                name: auth_name(at),
-            })
-        };
-        let malformed = |at, reason| Error::MalformedParameter {
-            name: auth_name(at),
-            reason,
-        };
+        let required = |at| self.value(at).ok_or(Error::MissingParameter { name: auth_name(at) });
+        let malformed = |at, reason| Error::MalformedParameter { name: auth_name(at), reason };
         if required(ALGORITHM_AT)? != ALGORITHM {
-            return Err(malformed(
-                ALGORITHM_AT,
-                "the only algorithm is AWS4-HMAC-SHA256",
-            ));
+            return Err(malformed(ALGORITHM_AT, "the only algorithm is AWS4-HMAC-SHA256"));
         }
         let credential = required(CREDENTIAL_AT)?;
         let date = AmzDate::parse(required(DATE_AT)?).ok_or(malformed(
@@ -145,10 +121,7 @@ impl<'a> Received<'a> {
         })?;
         let signature = required(SIGNATURE_AT)?;
         if !is_signature_hex(signature) {
-            return Err(malformed(
-                SIGNATURE_AT,
-                "expected 64 lowercase hexadecimal digits",
-            ));
+            return Err(malformed(SIGNATURE_AT, "expected 64 lowercase hexadecimal digits"));
         }
         let (access_key_id, scope) =
             parse_credential(&String::from_utf8_lossy(&decode(credential)), &date)?;
@@ -202,10 +175,8 @@ impl<'a> Received<'a> {
             }
         }
         for name in &claim.signed_headers {
-            let mut values = received_headers
-                .iter()
-                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-                .peekable();
+            let mut values =
+                received_headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).peekable();
             if values.peek().is_none() {
                 return Err(Error::MissingHeader { name: name.clone() });
             }
@@ -224,10 +195,7 @@ impl<'a> Received<'a> {
                          could read otherwise than was signed",
             })
         };
-        self.own
-            .iter()
-            .map(|(key, value)| Ok((text(key)?, text(value)?)))
-            .collect()
+        self.own.iter().map(|(key, value)| Ok((text(key)?, text(value)?))).collect()
     }
 
     fn value(&self, at: usize) -> Option<&str> {
@@ -264,10 +232,8 @@ impl Claim {
             .ok_or(malformed("it does not start with AWS4-HMAC-SHA256"))?;
         let (mut credential, mut signed_headers, mut signature) = (None, None, None);
         for field in rest.split(',') {
-            let (name, value) = field
-                .trim()
-                .split_once('=')
-                .ok_or(malformed("a field is not name=value"))?;
+            let (name, value) =
+                field.trim().split_once('=').ok_or(malformed("a field is not name=value"))?;
             let slot = match name {
                 "Credential" => &mut credential,
                 "SignedHeaders" => &mut signed_headers,
@@ -289,17 +255,13 @@ impl Claim {
         let (access_key_id, scope) =
             parse_credential(credential.ok_or(malformed("it has no Credential"))?, &date)?;
         let signed_headers = signed_header_names(
-            signed_headers
-                .ok_or(malformed("it has no SignedHeaders"))?
-                .as_bytes(),
+            signed_headers.ok_or(malformed("it has no SignedHeaders"))?.as_bytes(),
             "x-amz-date",
             malformed,
         )?;
         let signature = signature.ok_or(malformed("it has no Signature"))?;
         if !is_signature_hex(signature) {
-            return Err(malformed(
-                "Signature is not 64 lowercase hexadecimal digits",
-            ));
+            return Err(malformed("Signature is not 64 lowercase hexadecimal digits"));
         }
         Ok(Self {
             access_key_id,
@@ -343,21 +305,11 @@ fn signed_header_names(
     let list = core::str::from_utf8(list)
         .map_err(|_| malformed("expected lowercase header names separated by ';'"))?;
     let names: Vec<&str> = list.split(';').collect();
-    if names
-        .iter()
-        .any(|n| !is_token(n) || n.bytes().any(|b| b.is_ascii_uppercase()))
-    {
-        return Err(malformed(
-            "expected lowercase header names separated by ';', such as host",
-        ));
+    if names.iter().any(|n| !is_token(n) || n.bytes().any(|b| b.is_ascii_uppercase())) {
+        return Err(malformed("expected lowercase header names separated by ';', such as host"));
     }
-    if names
-        .windows(2)
-        .any(|pair| matches!(pair, [a, b] if a >= b))
-    {
-        return Err(malformed(
-            "the header names must be sorted and listed once each",
-        ));
+    if names.windows(2).any(|pair| matches!(pair, [a, b] if a >= b)) {
+        return Err(malformed("the header names must be sorted and listed once each"));
     }
     if !names.contains(&"host") || !names.contains(&required) {
         return Err(malformed(if required == "host" {
@@ -370,8 +322,5 @@ fn signed_header_names(
 }
 
 fn is_signature_hex(value: &str) -> bool {
-    value.len() == 64
-        && value
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    value.len() == 64 && value.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }

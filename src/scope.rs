@@ -32,19 +32,12 @@ impl Scope {
     /// lowercase ASCII letters, digits and hyphens (every AWS region and signing name is).
     pub fn new(region: &str, service: &str) -> Result<Self, Error> {
         if !is_scope_name(region) {
-            return Err(Error::InvalidRegion {
-                region: region.chars().take(64).collect(),
-            });
+            return Err(Error::InvalidRegion { region: region.chars().take(64).collect() });
         }
         if !is_scope_name(service) {
-            return Err(Error::InvalidService {
-                service: service.chars().take(64).collect(),
-            });
+            return Err(Error::InvalidService { service: service.chars().take(64).collect() });
         }
-        Ok(Self {
-            region: region.to_owned(),
-            service: service.to_owned(),
-        })
+        Ok(Self { region: region.to_owned(), service: service.to_owned() })
     }
 
     /// Tells region and service from an AWS endpoint's host name:
@@ -76,9 +69,8 @@ impl Scope {
     /// [`presign_url`](crate::presign_url) for a URL that cannot be presigned.
     pub fn from_url(url: &str) -> Result<Self, Error> {
         let target = Target::parse(url)?;
-        infer(target.host_name()).ok_or_else(|| Error::UnknownEndpoint {
-            host: target.host_name().to_owned(),
-        })
+        infer(target.host_name())
+            .ok_or_else(|| Error::UnknownEndpoint { host: target.host_name().to_owned() })
     }
 
     /// The region, such as `us-east-1`.
@@ -96,8 +88,7 @@ impl Scope {
 
 fn is_scope_name(s: &str) -> bool {
     (1..=64).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// The DNS suffixes of the AWS partitions whose endpoint names [`infer`] reads: commercial
@@ -105,9 +96,7 @@ fn is_scope_name(s: &str) -> bool {
 const AWS_SUFFIXES: [&str; 3] = [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"];
 
 fn infer(host: &str) -> Option<Scope> {
-    let rest = AWS_SUFFIXES
-        .iter()
-        .find_map(|suffix| host.strip_suffix(suffix))?;
+    let rest = AWS_SUFFIXES.iter().find_map(|suffix| host.strip_suffix(suffix))?;
     let labels: Vec<&str> = rest.split('.').collect();
     let (region, service) = match labels.as_slice() {
         [id, "execute-api", region] if !id.is_empty() => (*region, service::EXECUTE_API),
@@ -199,10 +188,7 @@ mod tests {
                 "wss://abc.execute-api.cn-northwest-1.amazonaws.com.cn/dev",
                 pair("cn-northwest-1", "execute-api"),
             ),
-            (
-                "wss://abc.execute-api.eu-west-3.api.aws/dev",
-                pair("eu-west-3", "execute-api"),
-            ),
+            ("wss://abc.execute-api.eu-west-3.api.aws/dev", pair("eu-west-3", "execute-api")),
             (
                 "wss://a1b2c3-ats.iot.eu-west-1.amazonaws.com/mqtt",
                 pair("eu-west-1", "iotdevicegateway"),
@@ -249,22 +235,9 @@ mod tests {
 
     #[test]
     fn names_are_checked() {
-        for bad in [
-            "",
-            "US-EAST-1",
-            "us east 1",
-            "us/east",
-            &"a".repeat(65),
-            "é",
-        ] {
-            assert!(matches!(
-                Scope::new(bad, "execute-api"),
-                Err(Error::InvalidRegion { .. })
-            ));
-            assert!(matches!(
-                Scope::new("us-east-1", bad),
-                Err(Error::InvalidService { .. })
-            ));
+        for bad in ["", "US-EAST-1", "us east 1", "us/east", &"a".repeat(65), "é"] {
+            assert!(matches!(Scope::new(bad, "execute-api"), Err(Error::InvalidRegion { .. })));
+            assert!(matches!(Scope::new("us-east-1", bad), Err(Error::InvalidService { .. })));
         }
     }
 }

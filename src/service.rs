@@ -41,28 +41,16 @@ pub(crate) struct Rules {
 
 impl Rules {
     pub(crate) fn of(service: &str) -> Self {
-        let default = Self {
-            sign_token: true,
-            max_expires: MAX_EXPIRES_SECS,
-            max_ws_url_len: None,
-        };
+        let default =
+            Self { sign_token: true, max_expires: MAX_EXPIRES_SECS, max_ws_url_len: None };
         match service {
             // https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
-            EXECUTE_API => Self {
-                max_ws_url_len: Some(4096),
-                ..default
-            },
+            EXECUTE_API => Self { max_ws_url_len: Some(4096), ..default },
             // https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html: "append
             // X-Amz-Security-Token as a query parameter after the signature has been computed".
-            IOT => Self {
-                sign_token: false,
-                ..default
-            },
+            IOT => Self { sign_token: false, ..default },
             // https://docs.aws.amazon.com/transcribe/latest/dg/streaming-websocket.html
-            TRANSCRIBE => Self {
-                max_expires: 300,
-                ..default
-            },
+            TRANSCRIBE => Self { max_expires: 300, ..default },
             _ => default,
         }
     }

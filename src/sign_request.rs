@@ -78,14 +78,8 @@ impl Presigner {
         let date = AmzDate::new(time)?;
         request.check_no_auth_params()?;
         let reserved = ["authorization", "x-amz-date", "x-amz-security-token"];
-        if let Some((name, _)) = request
-            .headers()
-            .iter()
-            .find(|(n, _)| reserved.contains(&&**n))
-        {
-            return Err(Error::ReservedHeader {
-                name: name.to_string(),
-            });
+        if let Some((name, _)) = request.headers().iter().find(|(n, _)| reserved.contains(&&**n)) {
+            return Err(Error::ReservedHeader { name: name.to_string() });
         }
         let day = self.day_key(&date);
         let mut signed = request.clone();
@@ -137,14 +131,7 @@ impl Presigner {
         let mut signed = request.clone();
         let signature = self.sign_query(&day, &date, &mut signed, "", &expires, &signed_headers)?;
         let mut query = String::new();
-        write_auth_query(
-            &mut query,
-            &day,
-            &date,
-            &expires,
-            &signed_headers,
-            &signature,
-        );
+        write_auth_query(&mut query, &day, &date, &expires, &signed_headers, &signature);
         Ok(PresignedRequest {
             string_to_sign: string_to_sign(&date, self.scope(), &signed.sha256()),
             canonical_request: signed.into_owned(),
@@ -176,10 +163,9 @@ impl SignedRequest {
     /// credentials only, signed or not), `X-Amz-Date`, `Authorization`.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
         let token = self.session_token.as_deref().map(|t| (SECURITY_TOKEN, t));
-        token.into_iter().chain([
-            ("X-Amz-Date", self.x_amz_date()),
-            ("Authorization", self.authorization()),
-        ])
+        token
+            .into_iter()
+            .chain([("X-Amz-Date", self.x_amz_date()), ("Authorization", self.authorization())])
     }
 
     /// The `Authorization` header's value (it holds the signature: keep it out of logs).
@@ -221,21 +207,13 @@ impl SignedRequest {
 
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (shown, _) = self
-            .authorization
-            .split_once("Signature=")
-            .unwrap_or((&self.authorization, ""));
+        let (shown, _) =
+            self.authorization.split_once("Signature=").unwrap_or((&self.authorization, ""));
         f.debug_struct("SignedRequest")
             .field("canonical_request", &self.canonical_request)
             .field("x_amz_date", &self.x_amz_date)
-            .field(
-                "authorization",
-                &format_args!("{shown}Signature=<redacted>"),
-            )
-            .field(
-                "session_token",
-                &self.session_token.as_ref().map(|_| Redacted),
-            )
+            .field("authorization", &format_args!("{shown}Signature=<redacted>"))
+            .field("session_token", &self.session_token.as_ref().map(|_| Redacted))
             .finish_non_exhaustive()
     }
 }

@@ -48,11 +48,7 @@ impl<'a> StringToSign<'a> {
         scope: CredentialScope<'a>,
         canonical_request_sha256: &[u8; 32],
     ) -> Self {
-        Self {
-            date,
-            scope,
-            canonical_request_sha256: *canonical_request_sha256,
-        }
+        Self { date, scope, canonical_request_sha256: *canonical_request_sha256 }
     }
 }
 

@@ -26,9 +26,7 @@ impl Target {
         let mut url = Url::parse(input).map_err(|e| match e {
             url::ParseError::RelativeUrlWithoutBase => Error::RelativeUrl,
             url::ParseError::EmptyHost => Error::MissingHost,
-            other => Error::InvalidUrl {
-                reason: other.to_string(),
-            },
+            other => Error::InvalidUrl { reason: other.to_string() },
         })?;
         if !matches!(url.scheme(), "ws" | "wss" | "http" | "https") {
             return Err(Error::UnsupportedScheme {
@@ -99,17 +97,11 @@ mod tests {
     fn parts_are_what_a_browser_sends() {
         let t = Target::parse("WSS://Abc.Example.COM:443/a/../b c/%7C|?x=1#frag").unwrap();
         assert_eq!(t.head(), "wss://abc.example.com/b%20c/%7C%7C");
-        assert_eq!(
-            (t.host(), t.host_name()),
-            ("abc.example.com", "abc.example.com")
-        );
+        assert_eq!((t.host(), t.host_name()), ("abc.example.com", "abc.example.com"));
         assert_eq!((t.path(), t.query()), ("/b%20c/%7C%7C", "x=1"));
         assert_eq!(t.request_target(), "/b%20c/%7C%7C?x=1");
         let t = Target::parse("ws://[::1]:8080").unwrap();
-        assert_eq!(
-            (t.host(), t.path(), t.is_websocket()),
-            ("[::1]:8080", "/", true)
-        );
+        assert_eq!((t.host(), t.path(), t.is_websocket()), ("[::1]:8080", "/", true));
     }
 
     #[test]
@@ -127,9 +119,6 @@ mod tests {
             Target::parse("ftp://example.com/"),
             Err(Error::UnsupportedScheme { .. })
         ));
-        assert!(matches!(
-            Target::parse("wss://exa mple.com/"),
-            Err(Error::InvalidUrl { .. })
-        ));
+        assert!(matches!(Target::parse("wss://exa mple.com/"), Err(Error::InvalidUrl { .. })));
     }
 }

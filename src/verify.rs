@@ -96,10 +96,7 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// `scope`'s region and service.
     #[must_use]
     pub fn new(lookup: L, scope: &Scope) -> Self {
-        Self {
-            scope: Some(scope.clone()),
-            ..Self::any_scope(lookup)
-        }
+        Self { scope: Some(scope.clone()), ..Self::any_scope(lookup) }
     }
 
     /// A verifier that accepts requests signed for any region and service (a proxy in front
@@ -159,12 +156,7 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// [`Verifier::verify_request`].
     pub fn verify_url(&self, url: &str, now: OffsetDateTime) -> Result<Verified, Error> {
         let target = Target::parse(url)?;
-        self.verify_request(
-            "GET",
-            target.request_target(),
-            &[("host", target.host())],
-            now,
-        )
+        self.verify_request("GET", target.request_target(), &[("host", target.host())], now)
     }
 
     /// Verifies a presigned request as a server receives it: its method, its request target
@@ -197,15 +189,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let claim = received.query_claim()?;
         let sign_token = self.session_token.signs_in_query(claim.scope.service());
         let token = received.query_token().map(Token::Query);
-        self.check(
-            &received,
-            &claim,
-            headers,
-            EMPTY_PAYLOAD_SHA256,
-            sign_token,
-            token,
-            now,
-        )
+        self.check(&received, &claim, headers, EMPTY_PAYLOAD_SHA256, sign_token, token, now)
     }
 
     /// Verifies a request signed with SigV4 headers, as API Gateway's `@connections` API
@@ -259,19 +243,8 @@ impl<L: CredentialsLookup> Verifier<L> {
         let payload_hash = hex::encode(Sha256::digest(body));
         let token =
             single_header(headers, "x-amz-security-token")?.map(|t| Token::Header(t.trim()));
-        let token_signed = claim
-            .signed_headers
-            .iter()
-            .any(|n| n == "x-amz-security-token");
-        self.check(
-            &received,
-            &claim,
-            headers,
-            &payload_hash,
-            token_signed,
-            token,
-            now,
-        )
+        let token_signed = claim.signed_headers.iter().any(|n| n == "x-amz-security-token");
+        self.check(&received, &claim, headers, &payload_hash, token_signed, token, now)
     }
 
     /// The checks common to both kinds of authentication, in the order documented above.
@@ -308,25 +281,16 @@ impl<L: CredentialsLookup> Verifier<L> {
             .map(|(_, value)| value.to_string())
             .unwrap_or_default();
         if !self.hosts.is_empty() && !self.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
-            return Err(Error::WrongHost {
-                host,
-                expected: self.hosts.join(", "),
-            });
+            return Err(Error::WrongHost { host, expected: self.hosts.join(", ") });
         }
         self.check_time(claim, now)?;
         let query = received.decoded_query()?;
-        let credentials = self
-            .lookup
-            .credentials(&claim.access_key_id)
-            .ok_or_else(|| Error::UnknownAccessKey {
-                access_key_id: claim.access_key_id.clone(),
-            })?;
+        let credentials = self.lookup.credentials(&claim.access_key_id).ok_or_else(|| {
+            Error::UnknownAccessKey { access_key_id: claim.access_key_id.clone() }
+        })?;
         let signer = self.signer_for(&credentials, &claim.scope);
         let day = signer.day_key(&claim.date);
-        if !signer
-            .sign(&day, &claim.date, &request.sha256())
-            .matches_hex(&claim.signature)
-        {
+        if !signer.sign(&day, &claim.date, &request.sha256()).matches_hex(&claim.signature) {
             return Err(Error::SignatureMismatch);
         }
         let expected = match token {
@@ -352,9 +316,7 @@ impl<L: CredentialsLookup> Verifier<L> {
 
     fn check_time(&self, claim: &Claim, now: OffsetDateTime) -> Result<(), Error> {
         let signed = claim.date.time();
-        let valid = claim
-            .expires
-            .map_or(self.clock_skew, |s| Duration::from_secs(s.into()));
+        let valid = claim.expires.map_or(self.clock_skew, |s| Duration::from_secs(s.into()));
         let now_date = || AmzDate::new(now);
         if now + self.clock_skew < signed {
             return Err(Error::NotYetValid {

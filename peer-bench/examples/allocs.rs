@@ -49,22 +49,13 @@ fn main() {
         let floor = Floor::new(case);
         let verify = SigV4WssVerify::new(case);
         let rows: [(&str, (f64, f64, f64)); 6] = [
-            (
-                "sigv4-wss-warm",
-                per_call(|| drop(black_box(warm.presign(URL, time())))),
-            ),
+            ("sigv4-wss-warm", per_call(|| drop(black_box(warm.presign(URL, time()))))),
             (
                 "sigv4-wss-verify",
                 per_call(|| drop(black_box(verify.verify(verify.target(), time())))),
             ),
-            (
-                "sigv4-wss-cold",
-                per_call(|| drop(black_box(cold.presign(URL, time())))),
-            ),
-            (
-                "aws-sigv4",
-                per_call(|| drop(black_box(aws.presign(URL, time().into())))),
-            ),
+            ("sigv4-wss-cold", per_call(|| drop(black_box(cold.presign(URL, time()))))),
+            ("aws-sigv4", per_call(|| drop(black_box(aws.presign(URL, time().into()))))),
             (
                 "floor",
                 per_call(|| {
@@ -79,10 +70,7 @@ fn main() {
             ),
         ];
         for (name, (allocs, reallocs, bytes)) in rows {
-            println!(
-                "| {name} | {} | {allocs} | {reallocs} | {bytes:.0} |",
-                case.name()
-            );
+            println!("| {name} | {} | {allocs} | {reallocs} | {bytes:.0} |", case.name());
         }
     }
 }

@@ -109,10 +109,7 @@ impl SigV4WssWarm {
     /// If signing fails (it does not on this input).
     #[must_use]
     pub fn presign(&self, url: &str, time: OffsetDateTime) -> String {
-        self.presigner
-            .presign(url, time, EXPIRES)
-            .unwrap()
-            .into_string()
+        self.presigner.presign(url, time, EXPIRES).unwrap().into_string()
     }
 }
 
@@ -136,10 +133,7 @@ impl SigV4WssVerify {
             sigv4_wss::Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, case.token()).unwrap();
         let scope = sigv4_wss::Scope::new(REGION, SERVICE).unwrap();
         let url = SigV4WssWarm::new(case).presign(URL, time());
-        let target = url
-            .strip_prefix(&format!("wss://{HOST}"))
-            .unwrap()
-            .to_owned();
+        let target = url.strip_prefix(&format!("wss://{HOST}")).unwrap().to_owned();
         let verifier = sigv4_wss::Verifier::new(credentials, &scope).expect_host(HOST);
         let verify = Self { verifier, target };
         verify.verify(&verify.target, time()).unwrap();
@@ -162,8 +156,7 @@ impl SigV4WssVerify {
         target: &str,
         now: OffsetDateTime,
     ) -> Result<sigv4_wss::Verified, sigv4_wss::Error> {
-        self.verifier
-            .verify_request("GET", target, &[("host", HOST)], now)
+        self.verifier.verify_request("GET", target, &[("host", HOST)], now)
     }
 }
 
@@ -226,9 +219,7 @@ impl AwsSigV4 {
             None,
             "peer-bench",
         );
-        Self {
-            identity: credentials.into(),
-        }
+        Self { identity: credentials.into() }
     }
 
     /// Presigns the main case.
@@ -387,6 +378,5 @@ fn sign_with_key(key: &[u8; 32], canonical_request: &[u8]) -> [u8; 64] {
 /// The value of `X-Amz-Signature` in a presigned URL.
 #[must_use]
 pub fn signature_of(url: &str) -> Option<&str> {
-    url.split(['?', '&'])
-        .find_map(|item| item.strip_prefix("X-Amz-Signature="))
+    url.split(['?', '&']).find_map(|item| item.strip_prefix("X-Amz-Signature="))
 }

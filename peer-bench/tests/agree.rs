@@ -54,16 +54,8 @@ fn every_contestant_gives_the_same_signature() {
         assert_eq!(cold, want_url, "{case:?} sigv4-wss-cold");
         assert_eq!(aws, want_url, "{case:?} aws-sigv4");
         assert_eq!(signature_of(&aws), Some(want), "{case:?} aws-sigv4");
-        assert_eq!(
-            std::str::from_utf8(&floor_sig).unwrap(),
-            want,
-            "{case:?} floor"
-        );
-        assert_eq!(
-            std::str::from_utf8(&floor_cold_sig).unwrap(),
-            want,
-            "{case:?} floor-cold"
-        );
+        assert_eq!(std::str::from_utf8(&floor_sig).unwrap(), want, "{case:?} floor");
+        assert_eq!(std::str::from_utf8(&floor_cold_sig).unwrap(), want, "{case:?} floor-cold");
     }
 }
 
@@ -89,10 +81,7 @@ fn floor_hashes_the_documented_canonical_request() {
         .unwrap();
     assert_eq!(creq.to_string(), Floor::canonical_request(Case::Token));
     let hex: String = creq.sha256().iter().map(|b| format!("{b:02x}")).collect();
-    assert_eq!(
-        hex,
-        "373049ebc0b59247b3e219b190d2f391e261bb9e99ddc6b39fc0feb54cf6411b"
-    );
+    assert_eq!(hex, "373049ebc0b59247b3e219b190d2f391e261bb9e99ddc6b39fc0feb54cf6411b");
 }
 
 #[test]
