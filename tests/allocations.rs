@@ -53,19 +53,15 @@ fn calls(stats: &Stats) -> usize {
 fn main() {
     let time = datetime!(2020-01-31 10:02:33 UTC);
     let scope = Scope::new("us-east-1", "execute-api").unwrap();
-    for (token, signature, name) in [
-        (Some(TOKEN), SIG_TOKEN, "800-character token"),
-        (None, SIG_NO_TOKEN, "no token"),
-    ] {
+    for (token, signature, name) in
+        [(Some(TOKEN), SIG_TOKEN, "800-character token"), (None, SIG_NO_TOKEN, "no token")]
+    {
         let credentials = Credentials::new("AKIDEXAMPLE", SECRET, token).unwrap();
         let presigner = Presigner::new(credentials.clone(), scope.clone());
 
         // Warm-up: derives and caches the day's key.
         let first = presigner.presign(URL, time, EXPIRES).unwrap().into_string();
-        assert!(
-            first.contains(&format!("&X-Amz-Signature={signature}")),
-            "{first}"
-        );
+        assert!(first.contains(&format!("&X-Amz-Signature={signature}")), "{first}");
 
         let mut warm = Vec::new();
         for _ in 0..5 {
@@ -87,9 +83,7 @@ fn main() {
         let target = &first[first.find("/dev").unwrap()..];
         let now = time + Duration::from_secs(10);
         let headers = [("Host", HOST)];
-        verifier
-            .verify_request("GET", target, &headers, now)
-            .unwrap();
+        verifier.verify_request("GET", target, &headers, now).unwrap();
         let (result, verify_stats) =
             count(|| verifier.verify_request("GET", target, &headers, now));
         assert_eq!(result.unwrap().access_key_id(), "AKIDEXAMPLE");
@@ -98,9 +92,7 @@ fn main() {
             "{name}: warm Presigner::presign {} allocations (of at most {WARM_MAX}), {} bytes; \
              cold presign_url {}; warm Verifier::verify_request {}",
             worst,
-            count(|| presigner.presign(URL, time, EXPIRES).unwrap())
-                .1
-                .bytes_allocated,
+            count(|| presigner.presign(URL, time, EXPIRES).unwrap()).1.bytes_allocated,
             calls(&cold_stats),
             calls(&verify_stats),
         );

@@ -43,9 +43,7 @@ fn scope() -> Scope {
 }
 
 fn signature(url: &str) -> &str {
-    url.split(['?', '&'])
-        .find_map(|item| item.strip_prefix("X-Amz-Signature="))
-        .unwrap()
+    url.split(['?', '&']).find_map(|item| item.strip_prefix("X-Amz-Signature=")).unwrap()
 }
 
 /// `presign_url`'s URL, as a string.
@@ -64,17 +62,12 @@ fn presigned(
     time: OffsetDateTime,
     expires: Duration,
 ) -> Result<String, Error> {
-    presigner
-        .presign(url, time, expires)
-        .map(sigv4_wss::PresignedUrl::into_string)
+    presigner.presign(url, time, expires).map(sigv4_wss::PresignedUrl::into_string)
 }
 
 #[test]
 fn main_case_matches_presign_url_and_the_reference() {
-    for (token, sig, len) in [
-        (Some(TOKEN), MAIN_SIG_TOKEN, 1227),
-        (None, MAIN_SIG_NO_TOKEN, 333),
-    ] {
+    for (token, sig, len) in [(Some(TOKEN), MAIN_SIG_TOKEN, 1227), (None, MAIN_SIG_NO_TOKEN, 333)] {
         let cold = reference(URL, &credentials(token), &scope(), TIME).unwrap();
         let presigner = Presigner::new(credentials(token), scope());
         let first = presigned(&presigner, URL, TIME, EXPIRES).unwrap();
@@ -95,11 +88,7 @@ fn a_key_cached_before_midnight_is_not_used_after_it() {
         // Forwards over midnight, then back (a clock corrected backwards), then forwards again.
         for time in [before, after, before, after, after] {
             let url = presigned(&presigner, URL, time, EXPIRES).unwrap();
-            assert_eq!(
-                url,
-                reference(URL, &credentials(token), &scope(), time).unwrap(),
-                "{time}"
-            );
+            assert_eq!(url, reference(URL, &credentials(token), &scope(), time).unwrap(), "{time}");
         }
         let late = presigned(&presigner, URL, before, EXPIRES).unwrap();
         let early = presigned(&presigner, URL, after, EXPIRES).unwrap();
@@ -121,11 +110,7 @@ fn times_with_an_offset_use_the_utc_date() {
         datetime!(2020-01-31 23:30:00 -01:00),
     ] {
         let url = presigned(&presigner, URL, time, EXPIRES).unwrap();
-        assert_eq!(
-            url,
-            reference(URL, &credentials(None), &scope(), time).unwrap(),
-            "{time}"
-        );
+        assert_eq!(url, reference(URL, &credentials(None), &scope(), time).unwrap(), "{time}");
     }
 }
 
@@ -177,9 +162,7 @@ fn random_url(rng: &mut Rng) -> String {
         "example.123",
         "ünï.example",
     ]);
-    let port = rng.pick(&[
-        "", "", "", ":443", ":80", ":8443", ":08443", ":65535", ":65536", ":",
-    ]);
+    let port = rng.pick(&["", "", "", ":443", ":80", ":8443", ":08443", ":65535", ":65536", ":"]);
     let segment_pool = [
         "a", "dev", ".", "..", "%2e", "%41", "%3D", "%zz", "%", " ", "é", "@", ":", "=", "+", "!",
         "$", "&", "'", "(", "*", ",", ";", "~", "_", "-", "\\", "|", "\"", "<", "%20", "[", "^",
@@ -249,17 +232,9 @@ fn random_time(rng: &mut Rng) -> OffsetDateTime {
 fn presigner_equals_presign_url_on_varied_input() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let tokens = [None, Some(TOKEN), Some("a+b/c=="), Some("x")];
-    let services = [
-        "execute-api",
-        "iotdevicegateway",
-        "transcribe",
-        "neptune-db",
-    ];
-    let modes = [
-        SessionTokenMode::ServiceDefault,
-        SessionTokenMode::Signed,
-        SessionTokenMode::Unsigned,
-    ];
+    let services = ["execute-api", "iotdevicegateway", "transcribe", "neptune-db"];
+    let modes =
+        [SessionTokenMode::ServiceDefault, SessionTokenMode::Signed, SessionTokenMode::Unsigned];
     let mut presigners = Vec::new();
     for token in tokens {
         for service in services {
@@ -314,10 +289,7 @@ fn the_modes_give_different_urls_with_a_token() {
     };
     let signed = url(SessionTokenMode::Signed);
     assert_eq!(url(SessionTokenMode::ServiceDefault), signed);
-    assert_ne!(
-        signature(&url(SessionTokenMode::Unsigned)),
-        signature(&signed)
-    );
+    assert_ne!(signature(&url(SessionTokenMode::Unsigned)), signature(&signed));
 }
 
 #[test]
@@ -328,12 +300,8 @@ fn set_credentials_takes_effect_on_the_next_call() {
     // key id (or the date) alone would keep signing with the old secret or token.
     let replacements = [
         Credentials::new(AKID, "AnotherSecretKeyOfTheSameKeyId/1234567", Some(TOKEN)).unwrap(),
-        Credentials::new(
-            AKID,
-            "AnotherSecretKeyOfTheSameKeyId/1234567",
-            Some("RefreshedToken"),
-        )
-        .unwrap(),
+        Credentials::new(AKID, "AnotherSecretKeyOfTheSameKeyId/1234567", Some("RefreshedToken"))
+            .unwrap(),
         Credentials::new(AKID, "AnotherSecretKeyOfTheSameKeyId/1234567", None).unwrap(),
         Credentials::new("ASIAREFRESHED", SECRET, Some("RefreshedToken")).unwrap(),
         credentials(Some(TOKEN)),
@@ -345,10 +313,7 @@ fn set_credentials_takes_effect_on_the_next_call() {
             presigned(&p, URL, TIME, EXPIRES).unwrap()
         };
         // Warm: the day's key is cached.
-        assert_eq!(
-            presigned(&presigner, URL, TIME, EXPIRES).unwrap(),
-            fresh(&first)
-        );
+        assert_eq!(presigned(&presigner, URL, TIME, EXPIRES).unwrap(), fresh(&first));
         let mut previous = fresh(&first);
         for new in &replacements {
             presigner.set_credentials(new.clone());
@@ -445,12 +410,7 @@ fn one_presigner_shared_by_threads_crossing_midnight() {
         .collect();
     let want: HashMap<OffsetDateTime, String> = times
         .iter()
-        .map(|&t| {
-            (
-                t,
-                reference(URL, &credentials(Some(TOKEN)), &scope(), t).unwrap(),
-            )
-        })
+        .map(|&t| (t, reference(URL, &credentials(Some(TOKEN)), &scope(), t).unwrap()))
         .collect();
     for thread in threads {
         for (time, url) in thread.join().unwrap() {
@@ -475,30 +435,20 @@ fn one_verifier_shared_by_threads() {
             .unwrap()
         })
         .collect();
-    let scopes = [
-        scope(),
-        Scope::new("eu-west-1", "iotdevicegateway").unwrap(),
-    ];
-    let times = [
-        datetime!(2020-01-31 23:59:59 UTC),
-        datetime!(2020-02-01 00:00:01 UTC),
-    ];
+    let scopes = [scope(), Scope::new("eu-west-1", "iotdevicegateway").unwrap()];
+    let times = [datetime!(2020-01-31 23:59:59 UTC), datetime!(2020-02-01 00:00:01 UTC)];
     let mut urls = Vec::new();
     for (k, key) in keys.iter().enumerate() {
         for scope in &scopes {
             for (t, time) in times.iter().enumerate() {
                 let url = format!("wss://{HOST}/dev?key={k}&time={t}");
-                let signed = presign_url(&url, key, scope, *time, EXPIRES)
-                    .unwrap()
-                    .into_string();
+                let signed = presign_url(&url, key, scope, *time, EXPIRES).unwrap().into_string();
                 urls.push((signed, *time, k, scope.service().to_owned()));
             }
         }
     }
-    let lookup: HashMap<String, Credentials> = keys
-        .iter()
-        .map(|k| (k.access_key_id().to_owned(), k.clone()))
-        .collect();
+    let lookup: HashMap<String, Credentials> =
+        keys.iter().map(|k| (k.access_key_id().to_owned(), k.clone())).collect();
     let verifier = Arc::new(Verifier::any_scope(lookup).expect_host(HOST));
     let urls = Arc::new(urls);
     let threads: Vec<_> = (0..4)
@@ -546,17 +496,11 @@ fn a_verifier_follows_its_lookup() {
 
     let rotated = Credentials::new(AKID, "RotatedSecret/xyz", None).unwrap();
     *current.lock().unwrap() = rotated.clone();
-    assert_eq!(
-        verifier.verify_url(&old_url, TIME),
-        Err(Error::SignatureMismatch)
-    );
+    assert_eq!(verifier.verify_url(&old_url, TIME), Err(Error::SignatureMismatch));
     let new_url = reference(URL, &rotated, &scope(), TIME).unwrap();
     assert!(verifier.verify_url(&new_url, TIME).is_ok());
 
     // Now temporary: the same secret with a token; a URL without it is refused.
     *current.lock().unwrap() = Credentials::new(AKID, "RotatedSecret/xyz", Some("T")).unwrap();
-    assert!(matches!(
-        verifier.verify_url(&new_url, TIME),
-        Err(Error::SessionTokenMismatch { .. })
-    ));
+    assert!(matches!(verifier.verify_url(&new_url, TIME), Err(Error::SessionTokenMismatch { .. })));
 }

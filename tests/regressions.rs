@@ -34,10 +34,7 @@ fn presign(url: &str, token: Option<&str>) -> Result<String, Error> {
 }
 
 fn verifier() -> Verifier<Credentials> {
-    Verifier::new(
-        Credentials::new("AKIDEXAMPLE", SECRET, None).unwrap(),
-        &scope(),
-    )
+    Verifier::new(Credentials::new("AKIDEXAMPLE", SECRET, None).unwrap(), &scope())
 }
 
 /// Property tests, shortest input `wss://0.aa/|^`: `[`, `]`, `^` and `|` were left raw in the
@@ -55,15 +52,8 @@ fn brackets_caret_and_pipe_in_the_path_are_sent_encoded() {
         )
     );
     // The shortest form found, and the encoded input, give the same path.
-    assert!(
-        presign("wss://0.aa/|^", None)
-            .unwrap()
-            .starts_with("wss://0.aa/%7C%5E?")
-    );
-    assert_eq!(
-        presign("wss://h.example/a%7Cb%5Ec%5Bd%5D", None).unwrap(),
-        url
-    );
+    assert!(presign("wss://0.aa/|^", None).unwrap().starts_with("wss://0.aa/%7C%5E?"));
+    assert_eq!(presign("wss://h.example/a%7Cb%5Ec%5Bd%5D", None).unwrap(), url);
     // The signed URL verifies as sent.
     assert!(verifier().verify_url(&url, TIME).is_ok());
 }
@@ -81,24 +71,11 @@ fn quotes_in_the_query_give_the_same_url_either_way() {
              &X-Amz-Signature=71a73fe4fa947c90e52798fe74c7e4e4a30b9f3009e7998f16a36121cf4d377e"
         )
     );
-    assert_eq!(
-        presign(" wss://h.example/dev?it's=<\"q\"> ", None).unwrap(),
-        url
-    );
-    assert_eq!(
-        presign("wss://h.example/dev?it%27s=%3C%22q%22%3E", None).unwrap(),
-        url
-    );
-    assert!(
-        presign("wss://a/?'", None)
-            .unwrap()
-            .starts_with("wss://a/?%27=&")
-    );
+    assert_eq!(presign(" wss://h.example/dev?it's=<\"q\"> ", None).unwrap(), url);
+    assert_eq!(presign("wss://h.example/dev?it%27s=%3C%22q%22%3E", None).unwrap(), url);
+    assert!(presign("wss://a/?'", None).unwrap().starts_with("wss://a/?%27=&"));
     let verified = verifier().verify_url(&url, TIME).unwrap();
-    assert_eq!(
-        verified.query(),
-        [("it's".to_owned(), "<\"q\">".to_owned())]
-    );
+    assert_eq!(verified.query(), [("it's".to_owned(), "<\"q\">".to_owned())]);
 }
 
 /// Secrets test: `RedactedUrl`'s derived `Debug` printed the whole URL, token and signature
@@ -106,24 +83,13 @@ fn quotes_in_the_query_give_the_same_url_either_way() {
 #[test]
 fn redacted_url_debug_hides_the_token_and_signature() {
     let credentials = Credentials::new("AKIDEXAMPLE", SECRET, Some("SECRETTOKEN")).unwrap();
-    let url = presign_url(
-        "wss://h.example/",
-        &credentials,
-        &scope(),
-        TIME,
-        Duration::from_secs(300),
-    )
-    .unwrap();
+    let url =
+        presign_url("wss://h.example/", &credentials, &scope(), TIME, Duration::from_secs(300))
+            .unwrap();
     let signature = url.as_str().split("X-Amz-Signature=").nth(1).unwrap()[..64].to_owned();
     let debug = format!("{:?}", url.redacted());
-    assert!(
-        debug.starts_with("RedactedUrl(wss://h.example/?X-Amz-Algorithm="),
-        "{debug}"
-    );
-    assert!(
-        !debug.contains("SECRETTOKEN") && !debug.contains(&signature),
-        "{debug}"
-    );
+    assert!(debug.starts_with("RedactedUrl(wss://h.example/?X-Amz-Algorithm="), "{debug}");
+    assert!(!debug.contains("SECRETTOKEN") && !debug.contains(&signature), "{debug}");
 }
 
 /// Bad-input test: 9999-12-31 23:00 at -02:00 is year 10000 in UTC, which `time` cannot hold,
