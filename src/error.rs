@@ -15,10 +15,7 @@ use crate::date::AmzDate;
 #[non_exhaustive]
 pub enum Error {
     /// The URL could not be parsed at all.
-    #[error(
-        "invalid URL ({reason}); expected an absolute URL such as \
-         wss://abc123.execute-api.us-east-1.amazonaws.com/dev"
-    )]
+    #[error("invalid URL ({reason}); expected an absolute URL such as wss://example.com/dev")]
     InvalidUrl {
         /// What the URL parser objected to.
         reason: String,
@@ -26,8 +23,7 @@ pub enum Error {
 
     /// The URL has no scheme and host, such as `/dev?room=1`.
     #[error(
-        "relative URL: a presigned URL needs a scheme and a host, such as \
-         wss://abc123.execute-api.us-east-1.amazonaws.com/dev"
+        "relative URL; a presigned URL needs a scheme and a host, such as wss://example.com/dev"
     )]
     RelativeUrl,
 
@@ -45,8 +41,7 @@ pub enum Error {
     /// The URL has a user name or password (`wss://user:pw@host/`). Node's `ws`, wscat and
     /// Python's `websockets` send them as `Authorization: Basic …` beside the signature.
     #[error(
-        "the URL has a user name or password (user:password@host); WebSocket clients would \
-         send them as an Authorization header beside the query signature; remove them"
+        "the URL has a user name or password (user:pw@host), which WebSocket clients send as an Authorization header beside the signature; remove them"
     )]
     UserInfoInUrl,
 
@@ -54,9 +49,7 @@ pub enum Error {
     /// (`X-Amz-Signature`, `X-Amz-Credential`, … in any letter case), for example because it
     /// was presigned already.
     #[error(
-        "the query already has {name:?}, a SigV4 authentication parameter name; sign the \
-         request without X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires, \
-         X-Amz-SignedHeaders, X-Amz-Signature and X-Amz-Security-Token (was it signed already?)"
+        "the query already has {name:?}, a SigV4 authentication parameter; sign it without X-Amz-Algorithm, -Credential, -Date, -Expires, -SignedHeaders, -Signature and -Security-Token (was it signed already?)"
     )]
     ReservedParameter {
         /// The parameter's name, percent-decoded.
@@ -66,8 +59,7 @@ pub enum Error {
     /// The request to sign already has a header that the signer adds (`Authorization`,
     /// `X-Amz-Date`, `X-Amz-Security-Token`).
     #[error(
-        "the request already has an {name} header; sign it without Authorization, X-Amz-Date \
-         and X-Amz-Security-Token (the signer adds them)"
+        "the request already has an {name} header; sign it without Authorization, X-Amz-Date and X-Amz-Security-Token (the signer adds them)"
     )]
     ReservedHeader {
         /// The header's name, lowercased.
@@ -75,20 +67,14 @@ pub enum Error {
     },
 
     /// The region is empty or not of the form AWS uses.
-    #[error(
-        "invalid region {region:?}; expected 1 to 64 lowercase ASCII letters, digits and \
-         hyphens, such as us-east-1"
-    )]
+    #[error("invalid region {region:?}; expected 1 to 64 of a-z, 0-9 and -, such as us-east-1")]
     InvalidRegion {
         /// The region that was given.
         region: String,
     },
 
     /// The service name is empty or not of the form AWS uses.
-    #[error(
-        "invalid service {service:?}; expected 1 to 64 lowercase ASCII letters, digits and \
-         hyphens, such as execute-api"
-    )]
+    #[error("invalid service {service:?}; expected 1 to 64 of a-z, 0-9 and -, such as execute-api")]
     InvalidService {
         /// The service that was given.
         service: String,
@@ -97,9 +83,7 @@ pub enum Error {
     /// The region and service could not be told from the URL's host (a custom domain, or not
     /// an AWS endpoint).
     #[error(
-        "cannot tell region and service from host {host:?}: it is not an API Gateway, IoT, \
-         Transcribe or Neptune endpoint name; give region and service explicitly \
-         (custom domains always need them)"
+        "cannot tell region and service from host {host:?} (not an API Gateway, IoT, Transcribe or Neptune endpoint); give them explicitly, as custom domains need"
     )]
     UnknownEndpoint {
         /// The URL's host.
@@ -108,8 +92,7 @@ pub enum Error {
 
     /// The access key id is empty, too long or has characters AWS never uses.
     #[error(
-        "invalid access key id: {reason}; expected 1 to 128 ASCII letters, digits or \
-         underscores, such as AKIAIOSFODNN7EXAMPLE"
+        "invalid access key id: {reason}; expected 1 to 128 ASCII letters, digits or underscores"
     )]
     InvalidAccessKeyId {
         /// What is wrong with it.
@@ -124,10 +107,7 @@ pub enum Error {
     },
 
     /// The session token is empty or has whitespace or non-ASCII characters.
-    #[error(
-        "invalid session token: {reason}; expected printable ASCII without whitespace \
-         (leave it out for long-term credentials)"
-    )]
+    #[error("invalid session token: {reason}; expected printable ASCII without whitespace")]
     InvalidSessionToken {
         /// What is wrong with it (never the token itself).
         reason: &'static str,
@@ -154,8 +134,7 @@ pub enum Error {
 
     /// The expiry has a fraction of a second; `X-Amz-Expires` is a whole number of seconds.
     #[error(
-        "expiry of {expires:?} is not a whole number of seconds; X-Amz-Expires counts whole \
-         seconds from 1 to 604800"
+        "expiry of {expires:?} is not a whole number of seconds (X-Amz-Expires counts seconds)"
     )]
     ExpiresNotWholeSeconds {
         /// The expiry that was asked for.
@@ -172,8 +151,7 @@ pub enum Error {
     /// The presigned URL would be longer than the service accepts (API Gateway WebSocket
     /// URLs: 4096 characters). Long STS or Cognito session tokens are the usual cause.
     #[error(
-        "the presigned URL would be {length} characters, over the {max}-character limit of \
-         {service}; shorten the path or query, or use credentials with a shorter session token"
+        "the presigned URL would be {length} characters, over the {max}-character limit of {service}; shorten it, or use credentials with a shorter session token"
     )]
     UrlTooLong {
         /// The length the URL would have had.
@@ -200,8 +178,7 @@ pub enum Error {
 
     /// A header value has control characters other than tab, CR and LF.
     #[error(
-        "invalid value for header {name:?}: control characters other than tab, CR and LF are \
-         not allowed"
+        "invalid value for header {name:?}: control characters other than tab, CR and LF are not allowed"
     )]
     InvalidHeaderValue {
         /// The header's name (the value is not shown: it may be a secret).
@@ -227,8 +204,7 @@ pub enum Error {
 
     /// A presigned request lacks one of the query parameters SigV4 requires.
     #[error(
-        "the query has no {name} parameter; a SigV4 presigned URL carries X-Amz-Algorithm, \
-         X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders and X-Amz-Signature"
+        "the query has no {name} parameter; a presigned URL carries X-Amz-Algorithm, -Credential, -Date, -SignedHeaders and -Signature"
     )]
     MissingParameter {
         /// The parameter's name.
@@ -236,10 +212,7 @@ pub enum Error {
     },
 
     /// An authentication query parameter appears more than once.
-    #[error(
-        "the {name} query parameter appears more than once; each X-Amz-* authentication \
-         parameter is allowed once"
-    )]
+    #[error("the {name} query parameter appears more than once; each is allowed once")]
     RepeatedParameter {
         /// The parameter's name.
         name: &'static str,
@@ -257,9 +230,7 @@ pub enum Error {
     /// The credential (`X-Amz-Credential`, or `Credential=` of an `Authorization` header) is
     /// not `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`.
     #[error(
-        "invalid credential: {reason}; expected \
-         {{access key id}}/{{YYYYMMDD}}/{{region}}/{{service}}/aws4_request with the date of \
-         X-Amz-Date"
+        "invalid credential: {reason}; expected {{access key id}}/{{YYYYMMDD}}/{{region}}/{{service}}/aws4_request"
     )]
     MalformedCredential {
         /// What is wrong with it.
@@ -306,8 +277,7 @@ pub enum Error {
     /// The presigned URL's validity (`X-Amz-Date` plus `X-Amz-Expires`, or plus the allowed
     /// clock skew when it has no `X-Amz-Expires`) ended before the verifier's current time.
     #[error(
-        "the request has expired: signed at {signed_at} and valid for {valid_secs} s, but it \
-         is now {now}; sign a new URL just before connecting"
+        "the request has expired: signed at {signed_at}, valid for {valid_secs} s, now {now}; sign a new URL just before connecting"
     )]
     Expired {
         /// The signing time (`X-Amz-Date`).
@@ -321,8 +291,7 @@ pub enum Error {
     /// The request was signed longer ago than the verifier's maximum age, whatever its
     /// `X-Amz-Expires` says (API Gateway takes a handshake only about 5 minutes after signing).
     #[error(
-        "the request was signed at {signed_at}, more than {max_age_secs} s before the current \
-         time {now}; sign a new URL just before connecting"
+        "the request was signed at {signed_at}, more than {max_age_secs} s before now ({now}); sign a new URL just before connecting"
     )]
     SignedTooLongAgo {
         /// The signing time (`X-Amz-Date`).
@@ -336,8 +305,7 @@ pub enum Error {
     /// The request is signed more than the allowed clock skew after the verifier's current
     /// time.
     #[error(
-        "the request is not valid yet: signed at {signed_at}, more than {skew_secs} s after \
-         the current time {now}; check the signer's clock"
+        "the request is not valid yet: signed at {signed_at}, more than {skew_secs} s after now ({now}); check the signer's clock"
     )]
     NotYetValid {
         /// The signing time (`X-Amz-Date`).
@@ -349,9 +317,7 @@ pub enum Error {
     },
 
     /// A header listed as signed (or one SigV4 requires) is not in the request.
-    #[error(
-        "the request has no {name:?} header; every header listed in SignedHeaders must be sent"
-    )]
+    #[error("the request has no {name:?} header, which is signed (or required)")]
     MissingHeader {
         /// The header's name, lowercased.
         name: String,
@@ -359,10 +325,7 @@ pub enum Error {
 
     /// The signature does not match the request.
     #[error(
-        "the signature does not match the request: it was changed after signing, or signed \
-         with another secret key, method, host, path or session-token rule; compare \
-         sigv4_wss::inspect of the URL the signer produced with inspect_request of what the \
-         server received"
+        "the signature does not match the request (changed after signing, or signed with another secret, method, host, path or token rule); compare sigv4_wss::inspect of the signed URL with inspect_request of what was received"
     )]
     SignatureMismatch,
 
@@ -377,9 +340,7 @@ pub enum Error {
     /// The `Authorization` header of a request signed with headers is not
     /// `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
     #[error(
-        "invalid Authorization header: {reason}; expected AWS4-HMAC-SHA256 \
-         Credential={{access key id}}/{{YYYYMMDD}}/{{region}}/{{service}}/aws4_request, \
-         SignedHeaders={{names}}, Signature={{64 hex digits}}"
+        "invalid Authorization header: {reason}; expected AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…"
     )]
     MalformedAuthorization {
         /// What is wrong with it.
@@ -388,8 +349,7 @@ pub enum Error {
 
     /// A request carries both an `Authorization` header and `X-Amz-*` query authentication.
     #[error(
-        "the request is signed both with an Authorization header and with X-Amz-* query \
-         parameters; a request carries one kind of authentication only"
+        "the request is signed both with an Authorization header and in its query; it may carry one only"
     )]
     MixedAuthentication,
 }

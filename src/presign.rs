@@ -512,6 +512,6 @@ impl fmt::Debug for Presigner {
             .field("scope", &self.scope)
             .field("session_token", &self.token_mode)
             .field("signing_key", &Redacted)
-            .finish()
+            .finish_non_exhaustive()
     }
 }

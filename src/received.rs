@@ -4,9 +4,8 @@
 
 use std::borrow::Cow;
 
-use crate::canonical::{
-    AUTH_PARAMS, CanonicalRequest, is_auth_param, is_token, normalize_header_value,
-};
+use crate::canonical::normalize_header_value;
+use crate::canonical::{AUTH_PARAMS, CanonicalRequest, is_auth_param, is_token};
 use crate::credentials::check_access_key_id;
 use crate::date::AmzDate;
 use crate::encode::{decode, reencode, split_query};
@@ -20,12 +19,12 @@ pub(crate) struct Received<'a> {
     pub(crate) method: &'a str,
     pub(crate) path: &'a str,
     /// The request's own parameters (not the authentication ones), in the order received.
-    pub(crate) own: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    own: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The authentication parameters' values, by their place in [`AUTH_PARAMS`].
     auth: [Option<Cow<'a, str>>; 7],
 }
 
-/// The indexes in [`AUTH_PARAMS`].
+// Places in `AUTH_PARAMS`.
 const ALGORITHM_AT: usize = 0;
 const CREDENTIAL_AT: usize = 1;
 const DATE_AT: usize = 2;
@@ -34,6 +33,8 @@ const TOKEN_AT: usize = 4;
 const SIGNATURE_AT: usize = 5;
 const SIGNED_HEADERS_AT: usize = 6;
 
+const DATE_FORMAT: &str = "expected a UTC time from 1970 to 9999 as YYYYMMDD'T'HHMMSS'Z'";
+
 impl<'a> Received<'a> {
     /// Reads a request target in origin form (`/path?query`), refusing what a client never
     /// sends for a signed URL and what the application could read otherwise than signed.
@@ -41,53 +42,36 @@ impl<'a> Received<'a> {
         if !is_token(method) {
             return Err(Error::InvalidMethod { method: method.chars().take(64).collect() });
         }
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let invalid = |reason| Err(Error::InvalidRequestTarget { reason });
         if !target.starts_with('/') {
             return invalid("it must start with '/' (the origin form: /path?query)");
-        }
-        if target.contains('#') {
+        } else if target.contains('#') {
             return invalid("it has a '#', which clients never send");
+        } else if path.split('/').any(|segment| matches!(&*decode(segment), b"." | b"..")) {
+            return invalid("it has a '.' or '..' segment, which clients resolve before sending");
         }
-        let (path, query) = target.split_once('?').unwrap_or((target, ""));
-        if path.split('/').any(|segment| matches!(&*decode(segment), b"." | b"..")) {
-            return invalid(
-                "it has a '.' or '..' path segment; clients resolve those before sending, and a \
-                 proxy forwarding it could reach another path than was signed",
-            );
-        }
+        let ambiguous = |reason| Err(Error::AmbiguousQuery { reason });
         if query.contains('+') {
-            return Err(Error::AmbiguousQuery {
-                reason: "it has a raw '+', which form decoders read as a space; signers send a \
-                         plus as %2B and a space as %20",
-            });
-        }
-        if query.contains(';') {
-            return Err(Error::AmbiguousQuery {
-                reason: "it has a raw ';', on which some parsers split parameters; signers send \
-                         it as %3B",
-            });
+            return ambiguous("a raw '+' reads as a space to form decoders; signers send %2B");
+        } else if query.contains(';') {
+            return ambiguous("a raw ';' splits parameters for some parsers; signers send %3B");
         }
         let mut received = Self { method, path, own: Vec::new(), auth: Default::default() };
         for (key, value) in split_query(query) {
             let (key, value) = (reencode(key), reencode(value));
-            match AUTH_PARAMS.iter().position(|name| *name == key) {
-                Some(at) => match received.auth.get_mut(at) {
-                    Some(Some(_)) | None => {
-                        return Err(Error::RepeatedParameter { name: auth_name(at) });
-                    }
-                    Some(slot) => *slot = Some(value),
-                },
-                None if is_auth_param(&key) => {
+            let Some(at) = AUTH_PARAMS.iter().position(|name| *name == key) else {
+                if is_auth_param(&key) {
                     let at = AUTH_PARAMS.iter().position(|n| n.eq_ignore_ascii_case(&key));
-                    return Err(Error::MalformedParameter {
-                        name: at.map_or("X-Amz-*", auth_name),
-                        reason: "authentication parameter names are case-sensitive, spelled \
-                                 as X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, \
-                                 X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature and \
-                                 X-Amz-Security-Token",
-                    });
+                    let reason = "SigV4 parameter names are case-sensitive (X-Amz-Signature, …)";
+                    return Err(Error::MalformedParameter { name: auth_name(at), reason });
                 }
-                None => received.own.push((key, value)),
+                received.own.push((key, value));
+                continue;
+            };
+            match received.auth.get_mut(at) {
+                Some(slot @ None) => *slot = Some(value),
+                _ => return Err(Error::RepeatedParameter { name: auth_name(Some(at)) }),
             }
         }
         Ok(received)
@@ -105,54 +89,38 @@ impl<'a> Received<'a> {
 
     /// What the authentication parameters claim, checked for form.
     pub(crate) fn query_claim(&self) -> Result<Claim, Error> {
-        let required = |at| self.value(at).ok_or(Error::MissingParameter { name: auth_name(at) });
-        let malformed = |at, reason| Error::MalformedParameter { name: auth_name(at), reason };
+        let name = |at| auth_name(Some(at));
+        let required = |at| self.value(at).ok_or(Error::MissingParameter { name: name(at) });
+        let malformed = |at, reason| Error::MalformedParameter { name: name(at), reason };
         if required(ALGORITHM_AT)? != ALGORITHM {
             return Err(malformed(ALGORITHM_AT, "the only algorithm is AWS4-HMAC-SHA256"));
         }
-        let credential = required(CREDENTIAL_AT)?;
-        let date = AmzDate::parse(required(DATE_AT)?).ok_or(malformed(
-            DATE_AT,
-            "expected a UTC time from 1970 to 9999 as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
-        ))?;
+        let credential = decode(required(CREDENTIAL_AT)?);
+        let date = AmzDate::parse(required(DATE_AT)?).ok_or(malformed(DATE_AT, DATE_FORMAT))?;
         let signed_headers = decode(required(SIGNED_HEADERS_AT)?);
-        let signed_headers = signed_header_names(&signed_headers, "host", |reason| {
-            malformed(SIGNED_HEADERS_AT, reason)
-        })?;
+        let signed_headers =
+            signed_header_names(&signed_headers, "host", |r| malformed(SIGNED_HEADERS_AT, r))?;
         let signature = required(SIGNATURE_AT)?;
         if !is_signature_hex(signature) {
             return Err(malformed(SIGNATURE_AT, "expected 64 lowercase hexadecimal digits"));
         }
         let (access_key_id, scope) =
-            parse_credential(&String::from_utf8_lossy(&decode(credential)), &date)?;
+            parse_credential(&String::from_utf8_lossy(&credential), &date)?;
         let expires = match self.value(EXPIRES_AT) {
             None => None,
-            Some(value)
-                if (1..=10).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                let seconds = value.parse().unwrap_or(u64::MAX);
+            Some(v) if (1..=10).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit()) => {
+                let seconds = v.parse().unwrap_or(u64::MAX);
                 Some(Rules::of(scope.service()).check_expires(seconds, scope.service())?)
             }
-            Some(_) => {
-                return Err(malformed(
-                    EXPIRES_AT,
-                    "expected a whole number of seconds, such as 300",
-                ));
-            }
+            Some(_) => return Err(malformed(EXPIRES_AT, "expected whole seconds, such as 300")),
         };
-        Ok(Claim {
-            access_key_id,
-            scope,
-            date,
-            expires,
-            signed_headers,
-            signature: signature.to_owned(),
-        })
+        let signature = signature.to_owned();
+        Ok(Claim { access_key_id, scope, date, expires, signed_headers, signature })
     }
 
     /// The canonical request this request was signed with, if the claim is true: its own
     /// parameters and the signed authentication parameters (the session token when
-    /// `sign_token`), the signed `headers` from `received_headers`, and `payload_hash`.
+    /// `sign_token`), the signed headers from `received_headers`, and `payload_hash`.
     pub(crate) fn canonical_request(
         &'a self,
         claim: &'a Claim,
@@ -160,27 +128,20 @@ impl<'a> Received<'a> {
         received_headers: &'a [(&'a str, &'a str)],
         payload_hash: &'a str,
     ) -> Result<CanonicalRequest<'a>, Error> {
-        let mut request =
-            CanonicalRequest::with_capacity(self.method, self.path, self.own.len() + 6)
-                .with_payload_hash(payload_hash);
+        let mut request = CanonicalRequest::with_capacity(self.method, self.path, 8)
+            .with_payload_hash(payload_hash);
+        let signed = |&(at, _): &(usize, _)| at != SIGNATURE_AT && (at != TOKEN_AT || sign_token);
+        let auth = self.auth.iter().enumerate().filter(signed);
+        for (at, value) in auth.filter_map(|(at, value)| Some((at, value.as_ref()?))) {
+            request.push_query(Cow::Borrowed(auth_name(Some(at))), Cow::Borrowed(value));
+        }
         for (key, value) in &self.own {
             request.push_query(Cow::Borrowed(key), Cow::Borrowed(value));
         }
-        for (at, value) in self.auth.iter().enumerate() {
-            if let Some(value) = value
-                && at != SIGNATURE_AT
-                && (at != TOKEN_AT || sign_token)
-            {
-                request.push_query(Cow::Borrowed(auth_name(at)), Cow::Borrowed(value));
-            }
-        }
         for name in &claim.signed_headers {
-            let mut values =
-                received_headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).peekable();
-            if values.peek().is_none() {
-                return Err(Error::MissingHeader { name: name.clone() });
-            }
-            for (_, value) in values {
+            let mut values = received_headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
+            let first = values.next().ok_or(Error::MissingHeader { name: name.clone() })?;
+            for (_, value) in [first].into_iter().chain(values) {
                 request.push_header(Cow::Borrowed(name), normalize_header_value(value));
             }
         }
@@ -191,8 +152,7 @@ impl<'a> Received<'a> {
     pub(crate) fn decoded_query(&self) -> Result<Vec<(String, String)>, Error> {
         let text = |encoded: &str| {
             String::from_utf8(decode(encoded).into_owned()).map_err(|_| Error::AmbiguousQuery {
-                reason: "a parameter decodes to bytes that are not UTF-8, which the application \
-                         could read otherwise than was signed",
+                reason: "a parameter decodes to bytes that are not UTF-8",
             })
         };
         self.own.iter().map(|(key, value)| Ok((text(key)?, text(value)?))).collect()
@@ -203,8 +163,8 @@ impl<'a> Received<'a> {
     }
 }
 
-fn auth_name(at: usize) -> &'static str {
-    AUTH_PARAMS.get(at).copied().unwrap_or("X-Amz-*")
+fn auth_name(at: Option<usize>) -> &'static str {
+    at.and_then(|at| AUTH_PARAMS.get(at)).copied().unwrap_or("X-Amz-*")
 }
 
 /// What a request's authentication claims: who signed it, for what scope, when, and which
@@ -225,74 +185,55 @@ impl Claim {
     /// header and the `X-Amz-Date` header claim.
     pub(crate) fn from_headers(authorization: &str, x_amz_date: &str) -> Result<Self, Error> {
         let malformed = |reason| Error::MalformedAuthorization { reason };
-        let rest = authorization
-            .trim()
-            .strip_prefix(ALGORITHM)
-            .filter(|rest| rest.starts_with(' '))
-            .ok_or(malformed("it does not start with AWS4-HMAC-SHA256"))?;
-        let (mut credential, mut signed_headers, mut signature) = (None, None, None);
+        let rest = authorization.trim().strip_prefix(ALGORITHM).filter(|r| r.starts_with(' '));
+        let rest = rest.ok_or(malformed("it does not start with AWS4-HMAC-SHA256"))?;
+        let mut fields = [("Credential", None), ("SignedHeaders", None), ("Signature", None)];
         for field in rest.split(',') {
             let (name, value) =
                 field.trim().split_once('=').ok_or(malformed("a field is not name=value"))?;
-            let slot = match name {
-                "Credential" => &mut credential,
-                "SignedHeaders" => &mut signed_headers,
-                "Signature" => &mut signature,
-                _ => {
-                    return Err(malformed(
-                        "it has a field other than Credential, SignedHeaders and Signature",
-                    ));
+            match fields.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, slot @ None)) => *slot = Some(value),
+                Some(_) => return Err(malformed("a field appears more than once")),
+                None => {
+                    return Err(malformed("its fields are Credential, SignedHeaders, Signature"));
                 }
-            };
-            if slot.replace(value).is_some() {
-                return Err(malformed("a field appears more than once"));
             }
         }
-        let date = AmzDate::parse(x_amz_date.trim()).ok_or(Error::MalformedParameter {
-            name: "X-Amz-Date",
-            reason: "expected a UTC time from 1970 to 9999 as YYYYMMDD'T'HHMMSS'Z', such as 20200131T100233Z",
-        })?;
-        let (access_key_id, scope) =
-            parse_credential(credential.ok_or(malformed("it has no Credential"))?, &date)?;
-        let signed_headers = signed_header_names(
-            signed_headers.ok_or(malformed("it has no SignedHeaders"))?.as_bytes(),
-            "x-amz-date",
-            malformed,
-        )?;
-        let signature = signature.ok_or(malformed("it has no Signature"))?;
+        let [(_, Some(credential)), (_, Some(signed_headers)), (_, Some(signature))] = fields
+        else {
+            return Err(malformed("it lacks Credential, SignedHeaders or Signature"));
+        };
+        let date = AmzDate::parse(x_amz_date.trim())
+            .ok_or(Error::MalformedParameter { name: "X-Amz-Date", reason: DATE_FORMAT })?;
+        let (access_key_id, scope) = parse_credential(credential, &date)?;
+        let signed_headers =
+            signed_header_names(signed_headers.as_bytes(), "x-amz-date", malformed)?;
         if !is_signature_hex(signature) {
             return Err(malformed("Signature is not 64 lowercase hexadecimal digits"));
         }
-        Ok(Self {
-            access_key_id,
-            scope,
-            date,
-            expires: None,
-            signed_headers,
-            signature: signature.to_owned(),
-        })
+        let signature = signature.to_owned();
+        Ok(Self { access_key_id, scope, date, expires: None, signed_headers, signature })
     }
 }
 
 /// Splits `{access key id}/{YYYYMMDD}/{region}/{service}/aws4_request`, checking each part.
 fn parse_credential(value: &str, date: &AmzDate) -> Result<(String, Scope), Error> {
-    let malformed = |reason| Error::MalformedCredential { reason };
+    let malformed = |reason| Err(Error::MalformedCredential { reason });
     let parts: Vec<&str> = value.split('/').collect();
-    let [access_key_id, day, region, service, terminator] = parts.as_slice() else {
-        return Err(malformed("it does not have five parts separated by '/'"));
+    let [access_key_id, day, region, service, terminator] = parts[..] else {
+        return malformed("it does not have five parts separated by '/'");
     };
-    check_access_key_id(access_key_id).map_err(|_| {
-        malformed("the access key id is not 1 to 128 ASCII letters, digits or underscores")
-    })?;
-    if *day != date.date() {
-        return Err(malformed("its date is not the date of X-Amz-Date"));
+    if check_access_key_id(access_key_id).is_err() {
+        return malformed("the access key id is not 1 to 128 ASCII letters, digits or underscores");
+    } else if day != date.date() {
+        return malformed("its date is not the date of X-Amz-Date");
+    } else if terminator != "aws4_request" {
+        return malformed("it does not end with aws4_request");
     }
-    let scope = Scope::new(region, service)
-        .map_err(|_| malformed("the region or service is not a valid AWS name"))?;
-    if *terminator != "aws4_request" {
-        return Err(malformed("it does not end with aws4_request"));
+    match Scope::new(region, service) {
+        Ok(scope) => Ok((access_key_id.to_owned(), scope)),
+        Err(_) => malformed("the region or service is not a valid AWS name"),
     }
-    Ok(((*access_key_id).to_owned(), scope))
 }
 
 /// The `;`-separated list of signed header names: lowercase tokens, sorted, each once,
@@ -302,23 +243,16 @@ fn signed_header_names(
     required: &str,
     malformed: impl Fn(&'static str) -> Error,
 ) -> Result<Vec<String>, Error> {
-    let list = core::str::from_utf8(list)
-        .map_err(|_| malformed("expected lowercase header names separated by ';'"))?;
-    let names: Vec<&str> = list.split(';').collect();
+    let names: Vec<&str> = core::str::from_utf8(list).unwrap_or("\0").split(';').collect();
     if names.iter().any(|n| !is_token(n) || n.bytes().any(|b| b.is_ascii_uppercase())) {
-        return Err(malformed("expected lowercase header names separated by ';', such as host"));
+        Err(malformed("expected lowercase header names separated by ';', such as host"))
+    } else if names.windows(2).any(|pair| matches!(pair, [a, b] if a >= b)) {
+        Err(malformed("the header names must be sorted and listed once each"))
+    } else if !names.contains(&"host") || !names.contains(&required) {
+        Err(malformed("host (and for an Authorization header x-amz-date) must be signed"))
+    } else {
+        Ok(names.into_iter().map(str::to_owned).collect())
     }
-    if names.windows(2).any(|pair| matches!(pair, [a, b] if a >= b)) {
-        return Err(malformed("the header names must be sorted and listed once each"));
-    }
-    if !names.contains(&"host") || !names.contains(&required) {
-        return Err(malformed(if required == "host" {
-            "the host header must be signed"
-        } else {
-            "the host and x-amz-date headers must be signed"
-        }));
-    }
-    Ok(names.into_iter().map(str::to_owned).collect())
 }
 
 fn is_signature_hex(value: &str) -> bool {

@@ -23,6 +23,7 @@ use crate::string_to_sign::StringToSign;
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// An HMAC-SHA256 state keyed with `key`.
+#[allow(clippy::default_trait_access, reason = "the key type is a generic array")]
 fn keyed(key: &[u8]) -> HmacSha256 {
     // HMAC takes keys of any length, so `new_from_slice` never fails; the fallback to an
     // empty key only keeps a panic path out of the crate.
