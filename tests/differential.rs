@@ -90,12 +90,8 @@ impl Case {
     }
 
     fn credentials(&self) -> Credentials {
-        Credentials::new(
-            self.input_str("access_key"),
-            self.input_str("secret_key"),
-            self.token(),
-        )
-        .unwrap_or_else(|e| panic!("case {}: credentials: {e}", self.name))
+        Credentials::new(self.input_str("access_key"), self.input_str("secret_key"), self.token())
+            .unwrap_or_else(|e| panic!("case {}: credentials: {e}", self.name))
     }
 
     fn scope(&self) -> Scope {
@@ -113,10 +109,7 @@ impl Case {
 
     /// The case's `session_token_mode`, if it sets one.
     fn mode(&self) -> Option<SessionTokenMode> {
-        let mode = self
-            .input
-            .get("session_token_mode")
-            .and_then(Value::as_str)?;
+        let mode = self.input.get("session_token_mode").and_then(Value::as_str)?;
         Some(match mode {
             "signed" => SessionTokenMode::Signed,
             "unsigned" => SessionTokenMode::Unsigned,
@@ -147,8 +140,7 @@ impl Case {
     }
 
     fn try_presign(&self) -> Result<String, Error> {
-        self.try_presign_url(self.url())
-            .map(PresignedUrl::into_string)
+        self.try_presign_url(self.url()).map(PresignedUrl::into_string)
     }
 
     /// The crate's URL for the request the oracle signed: the case's input, or for the case
@@ -156,12 +148,7 @@ impl Case {
     /// refusal).
     fn presign(&self) -> String {
         let url = if self.name == USERINFO_CASE.0 {
-            assert_eq!(
-                self.try_presign(),
-                Err(Error::UserInfoInUrl),
-                "case {}",
-                self.name
-            );
+            assert_eq!(self.try_presign(), Err(Error::UserInfoInUrl), "case {}", self.name);
             assert!(self.url().contains(USERINFO_CASE.1), "case {}", self.name);
             self.url().replacen(USERINFO_CASE.1, "", 1)
         } else {
@@ -210,18 +197,13 @@ type Param = (Vec<u8>, Vec<u8>);
 /// The query parameters of `url`, percent-decoded, sorted (the multiset, as a sorted list).
 fn decoded_params(url: &str) -> Vec<Param> {
     let without_fragment = url.split_once('#').map_or(url, |(before, _)| before);
-    let query = without_fragment
-        .split_once('?')
-        .map_or("", |(_, query)| query);
+    let query = without_fragment.split_once('?').map_or("", |(_, query)| query);
     let mut params: Vec<_> = query
         .split('&')
         .filter(|item| !item.is_empty())
         .map(|item| {
             let (key, value) = item.split_once('=').unwrap_or((item, ""));
-            (
-                percent_decode_str(key).collect(),
-                percent_decode_str(value).collect(),
-            )
+            (percent_decode_str(key).collect(), percent_decode_str(value).collect())
         })
         .collect();
     params.sort();
@@ -229,30 +211,19 @@ fn decoded_params(url: &str) -> Vec<Param> {
 }
 
 fn signature(params: &[Param]) -> Option<&[u8]> {
-    params
-        .iter()
-        .find(|(key, _)| key == b"X-Amz-Signature")
-        .map(|(_, value)| value.as_slice())
+    params.iter().find(|(key, _)| key == b"X-Amz-Signature").map(|(_, value)| value.as_slice())
 }
 
 /// `Ok` when `ours` and `theirs` carry the same signature and the same decoded parameters;
 /// otherwise what differs, one line each.
 fn compare(ours: &str, theirs: &str) -> Result<(), String> {
     let (a, b) = (decoded_params(ours), decoded_params(theirs));
-    let show = |(k, v): &Param| {
-        format!(
-            "{}={}",
-            String::from_utf8_lossy(k),
-            String::from_utf8_lossy(v)
-        )
-    };
+    let show =
+        |(k, v): &Param| format!("{}={}", String::from_utf8_lossy(k), String::from_utf8_lossy(v));
     let mut why = Vec::new();
     let (sig_a, sig_b) = (signature(&a), signature(&b));
     if sig_a.is_none() || sig_a != sig_b {
-        let (x, y) = (
-            sig_a.map(String::from_utf8_lossy),
-            sig_b.map(String::from_utf8_lossy),
-        );
+        let (x, y) = (sig_a.map(String::from_utf8_lossy), sig_b.map(String::from_utf8_lossy));
         why.push(format!("  X-Amz-Signature: crate {x:?}, oracle {y:?}"));
     }
     if a != b {
@@ -270,11 +241,7 @@ fn compare(ours: &str, theirs: &str) -> Result<(), String> {
             why.push("  the same parameters, repeated a different number of times".to_owned());
         }
     }
-    if why.is_empty() {
-        Ok(())
-    } else {
-        Err(why.join("\n") + "\n")
-    }
+    if why.is_empty() { Ok(()) } else { Err(why.join("\n") + "\n") }
 }
 
 /// Presigns every case that `select` picks and compares it with its oracle's URL; fails with
@@ -294,10 +261,7 @@ fn check(select: impl Fn(&Case) -> bool) -> usize {
             .unwrap();
         }
     }
-    assert!(
-        failures.is_empty(),
-        "the crate disagrees with the oracle:{failures}"
-    );
+    assert!(failures.is_empty(), "the crate disagrees with the oracle:{failures}");
     n
 }
 
@@ -327,17 +291,11 @@ fn neptune_matches_the_oracles() {
 /// Both session-token modes set on a `Presigner` (the default overridden either way).
 #[test]
 fn session_token_modes_match_aws_c_auth() {
-    let names: BTreeSet<String> = cases()
-        .iter()
-        .filter(|c| c.mode().is_some())
-        .map(|c| c.name.clone())
-        .collect();
+    let names: BTreeSet<String> =
+        cases().iter().filter(|c| c.mode().is_some()).map(|c| c.name.clone()).collect();
     assert_eq!(
         names,
-        BTreeSet::from([
-            "iot-token-signed-on-request".into(),
-            "token-unsigned-on-request".into()
-        ])
+        BTreeSet::from(["iot-token-signed-on-request".into(), "token-unsigned-on-request".into()])
     );
     assert_eq!(check(|c| c.mode().is_some()), 2);
 }
@@ -350,11 +308,8 @@ fn userinfo_is_refused_and_the_request_without_it_matches() {
     let case = cases.iter().find(|c| c.name == USERINFO_CASE.0).unwrap();
     assert_eq!(case.try_presign(), Err(Error::UserInfoInUrl));
     assert_eq!(check(|c| c.name == USERINFO_CASE.0), 1);
-    let refused: Vec<&str> = cases
-        .iter()
-        .filter(|c| c.try_presign().is_err())
-        .map(|c| c.name.as_str())
-        .collect();
+    let refused: Vec<&str> =
+        cases.iter().filter(|c| c.try_presign().is_err()).map(|c| c.name.as_str()).collect();
     assert_eq!(refused, [USERINFO_CASE.0]);
 }
 
@@ -371,10 +326,7 @@ fn own_params(url: &str) -> Vec<Param> {
         b"X-Amz-Signature",
         b"X-Amz-Security-Token",
     ];
-    decoded_params(url)
-        .into_iter()
-        .filter(|(k, _)| !AUTH.contains(&k.as_slice()))
-        .collect()
+    decoded_params(url).into_iter().filter(|(k, _)| !AUTH.contains(&k.as_slice())).collect()
 }
 
 /// The cases whose crate URL the verifier refuses by design, with the error: an own query
@@ -402,12 +354,10 @@ fn every_crate_url_verifies() {
             let result = server.verify_url(&url, signed_at);
             match &result {
                 Err(e) if expected_error(e) => refused.push(case.name.clone()),
-                other => writeln!(
-                    failures,
-                    "case {}: expected a refusal, got {other:?}",
-                    case.name
-                )
-                .unwrap(),
+                other => {
+                    writeln!(failures, "case {}: expected a refusal, got {other:?}", case.name)
+                        .unwrap();
+                }
             }
             continue;
         }
@@ -421,12 +371,7 @@ fn every_crate_url_verifies() {
         verified_count += 1;
         let last_second = signed_at + case.expires();
         if let Err(e) = server.verify_url(&url, last_second) {
-            writeln!(
-                failures,
-                "case {}: at the last valid second: {e:?}",
-                case.name
-            )
-            .unwrap();
+            writeln!(failures, "case {}: at the last valid second: {e:?}", case.name).unwrap();
         }
         let expected_date = format!(
             "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
@@ -447,42 +392,23 @@ fn every_crate_url_verifies() {
             q
         };
         let facts = [
-            (
-                "access key id",
-                verified.access_key_id() == case.input_str("access_key"),
-            ),
+            ("access key id", verified.access_key_id() == case.input_str("access_key")),
             ("scope", *verified.scope() == case.scope()),
-            (
-                "signed at",
-                verified.signed_at().date_time() == expected_date,
-            ),
+            ("signed at", verified.signed_at().date_time() == expected_date),
             ("expires", verified.expires() == Some(case.expires())),
-            (
-                "has token",
-                verified.has_session_token() == case.token().is_some(),
-            ),
+            ("has token", verified.has_session_token() == case.token().is_some()),
             (
                 "token signed",
                 verified.session_token_signed()
                     == (case.token().is_some() && !case.token_unsigned()),
             ),
-            (
-                "query = the oracle's own parameters",
-                query == own_params(&case.oracle_url),
-            ),
-            (
-                "path = the URL's",
-                url.contains(&format!("{}?", verified.path())),
-            ),
+            ("query = the oracle's own parameters", query == own_params(&case.oracle_url)),
+            ("path = the URL's", url.contains(&format!("{}?", verified.path()))),
         ];
         for (what, ok) in facts {
             if !ok {
-                writeln!(
-                    failures,
-                    "case {}: wrong {what}: {verified:?}\n  url: {url}",
-                    case.name
-                )
-                .unwrap();
+                writeln!(failures, "case {}: wrong {what}: {verified:?}\n  url: {url}", case.name)
+                    .unwrap();
             }
         }
     }
@@ -496,17 +422,11 @@ fn every_crate_url_verifies() {
 /// another token mode (for cases with a token), another region.
 #[test]
 fn fixture_urls_fail_to_verify_when_something_is_off() {
-    for case in cases()
-        .iter()
-        .filter(|c| refused_by_the_verifier(&c.name).is_none())
-    {
+    for case in cases().iter().filter(|c| refused_by_the_verifier(&c.name).is_none()) {
         let url = case.presign();
         let after = case.time() + case.expires() + Duration::from_secs(1);
         assert!(
-            matches!(
-                case.verifier().verify_url(&url, after),
-                Err(Error::Expired { .. })
-            ),
+            matches!(case.verifier().verify_url(&url, after), Err(Error::Expired { .. })),
             "case {}",
             case.name
         );
@@ -522,19 +442,12 @@ fn fixture_urls_fail_to_verify_when_something_is_off() {
             } else {
                 SessionTokenMode::Unsigned
             };
-            let result = case
-                .verifier()
-                .session_token(flipped)
-                .verify_url(&url, case.time());
+            let result = case.verifier().session_token(flipped).verify_url(&url, case.time());
             assert_eq!(result, Err(Error::SignatureMismatch), "case {}", case.name);
         }
         let elsewhere = Scope::new("ap-northeast-3", case.service()).unwrap();
         let result = Verifier::new(case.credentials(), &elsewhere).verify_url(&url, case.time());
-        assert!(
-            matches!(result, Err(Error::WrongRegion { .. })),
-            "case {}",
-            case.name
-        );
+        assert!(matches!(result, Err(Error::WrongRegion { .. })), "case {}", case.name);
     }
 }
 
@@ -574,11 +487,7 @@ fn fixture_is_well_formed() {
     let cases = cases();
     let mut names = BTreeSet::new();
     for case in &cases {
-        assert!(
-            names.insert(case.name.as_str()),
-            "duplicate case name {}",
-            case.name
-        );
+        assert!(names.insert(case.name.as_str()), "duplicate case name {}", case.name);
         assert!(
             matches!(case.oracle.as_str(), "botocore" | "smithy" | "crt"),
             "case {}: unknown oracle {}",
@@ -602,23 +511,14 @@ fn fixture_is_well_formed() {
             case.name
         );
         if case.mode().is_some() {
-            assert_eq!(
-                case.oracle, "crt",
-                "case {}: only crt takes a token mode",
-                case.name
-            );
+            assert_eq!(case.oracle, "crt", "case {}: only crt takes a token mode", case.name);
         }
     }
     let botocore = cases.iter().filter(|c| c.oracle == "botocore").count();
     assert!(botocore >= 20, "only {botocore} cases against botocore");
-    let iot_on_other_oracle = cases
-        .iter()
-        .filter(|c| c.service() == "iotdevicegateway" && c.oracle != "crt")
-        .count();
-    assert_eq!(
-        iot_on_other_oracle, 0,
-        "IoT cases must use aws-c-auth (crt)"
-    );
+    let iot_on_other_oracle =
+        cases.iter().filter(|c| c.service() == "iotdevicegateway" && c.oracle != "crt").count();
+    assert_eq!(iot_on_other_oracle, 0, "IoT cases must use aws-c-auth (crt)");
 }
 
 /// The fixture's oracles agree with the signatures published in `research/peer-bench.md`
@@ -632,10 +532,7 @@ fn fixture_agrees_with_peer_bench() {
             "main-case-bench-token",
             "4fc3689a4477c18d6e19bf81d8f3b724b02886cd4ac45891af93dce35469328b",
         ),
-        (
-            "port-8443",
-            "13fa847472d36b825705ae744c5ccf708d8cd276d8b5ade1087d2580dc6ac073",
-        ),
+        ("port-8443", "13fa847472d36b825705ae744c5ccf708d8cd276d8b5ade1087d2580dc6ac073"),
         ("wss-default-port-443", MAIN),
         ("ws-default-port-80", MAIN),
         ("uppercase-host", MAIN),
@@ -646,30 +543,18 @@ fn fixture_agrees_with_peer_bench() {
             "path-double-slash-and-dot",
             "2c81b9eac38ba7ef1e6a7d024dc1e72f6b8b61bffd7ba1f6b10baaf79792d3a7",
         ),
-        (
-            "path-dot-dot",
-            "205b71b302bae908c5527b2f0a0fe8fe652a72319cfa0ea6ecc2fcbb43265bb4",
-        ),
+        ("path-dot-dot", "205b71b302bae908c5527b2f0a0fe8fe652a72319cfa0ea6ecc2fcbb43265bb4"),
         (
             "path-space-utf8-encoded",
             "83c685e21bd1beba216834ec69956e333e22e9c2b5c5a73d11c1e839fc270d12",
         ),
-        (
-            "path-space-utf8-raw",
-            "83c685e21bd1beba216834ec69956e333e22e9c2b5c5a73d11c1e839fc270d12",
-        ),
+        ("path-space-utf8-raw", "83c685e21bd1beba216834ec69956e333e22e9c2b5c5a73d11c1e839fc270d12"),
         (
             "query-repeated-and-bare-keys",
             "ce8a4594f7f3823ae1eb62be0da660cb030cb23481b8324878f25722365c951e",
         ),
-        (
-            "no-path",
-            "ab8da9e7a2634e2ef10b4c75d6ba4d4c5bd9695e07cf45258d9cae8215c91374",
-        ),
-        (
-            "empty-query",
-            "fd85141da6e6a89e499e28b27c49e348746703b911be9c8a806f4bf777685dfe",
-        ),
+        ("no-path", "ab8da9e7a2634e2ef10b4c75d6ba4d4c5bd9695e07cf45258d9cae8215c91374"),
+        ("empty-query", "fd85141da6e6a89e499e28b27c49e348746703b911be9c8a806f4bf777685dfe"),
     ];
     let cases = cases();
     for (name, expected) in published {
@@ -686,14 +571,8 @@ fn fixture_agrees_with_peer_bench() {
 #[test]
 fn path_chars_rfc3986_forbids_are_sent_escaped() {
     let cases = cases();
-    let escaped = cases
-        .iter()
-        .find(|c| c.name == "path-rfc3986-forbidden-escaped")
-        .unwrap();
-    let mut raw = Case {
-        name: "path-rfc3986-forbidden-raw".to_owned(),
-        ..escaped.clone()
-    };
+    let escaped = cases.iter().find(|c| c.name == "path-rfc3986-forbidden-escaped").unwrap();
+    let mut raw = Case { name: "path-rfc3986-forbidden-raw".to_owned(), ..escaped.clone() };
     let url = escaped.url().replace("%7C", "|").replace("%5E", "^");
     let url = url.replace("%5B", "[").replace("%5D", "]");
     assert!(url.ends_with("/dev/a|b^c[d]"), "{url}");
@@ -708,10 +587,7 @@ fn path_chars_rfc3986_forbids_are_sent_escaped() {
 fn comparison_catches_differences() {
     let url = "wss://h.example/p?a=%7E&b=x%20y&X-Amz-Signature=abc&X-Amz-Date=1";
     assert_eq!(
-        compare(
-            url,
-            "wss://h.example/p?X-Amz-Date=1&b=x%20y&a=~&X-Amz-Signature=abc"
-        ),
+        compare(url, "wss://h.example/p?X-Amz-Date=1&b=x%20y&a=~&X-Amz-Signature=abc"),
         Ok(())
     );
     for other in [
