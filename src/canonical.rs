@@ -197,14 +197,7 @@ impl<'a> CanonicalRequest<'a> {
         self
     }
 
-    /// The method.
-    #[must_use]
-    pub fn method(&self) -> &str {
-        &self.method
-    }
-
     /// The canonical URI (normalized if enabled, and encoded).
-    #[must_use]
     pub fn canonical_uri(&self) -> String {
         let mut s = String::new();
         // Writing to a `String` cannot fail.
@@ -212,29 +205,18 @@ impl<'a> CanonicalRequest<'a> {
         s
     }
 
-    /// The canonical query string, session token included.
-    #[must_use]
-    pub fn canonical_query(&self) -> String {
-        let mut s = String::new();
-        let _ = self.write_query(&mut s, false);
-        s
-    }
-
     /// The signed headers line: the header names joined by `;`.
-    #[must_use]
     pub fn signed_headers(&self) -> String {
         let names: Vec<&str> = self.headers.iter().map(|(name, _)| &**name).collect();
         names.join(";")
     }
 
     /// The payload hash line.
-    #[must_use]
     pub fn payload_hash(&self) -> &str {
         &self.payload_hash
     }
 
     /// SHA-256 of the canonical request, the last line of the string to sign.
-    #[must_use]
     pub fn sha256(&self) -> [u8; 32] {
         let mut hasher = Updater(Sha256::new());
         let _ = self.write(&mut hasher, false);
@@ -242,7 +224,6 @@ impl<'a> CanonicalRequest<'a> {
     }
 
     /// The exact bytes that are hashed, session token included: keep them out of logs.
-    #[must_use]
     pub fn unredacted(&self) -> String {
         let mut s = String::new();
         let _ = self.write(&mut s, false);
@@ -304,39 +285,25 @@ impl<'a> CanonicalRequest<'a> {
     }
 
     fn write(&self, w: &mut impl fmt::Write, redact: bool) -> fmt::Result {
-        w.write_str(&self.method)?;
-        w.write_str("\n")?;
+        put(w, &[&self.method, "\n"])?;
         write_canonical_uri(w, &self.path, self.normalize_path)?;
         w.write_str("\n")?;
-        self.write_query(w, redact)?;
+        // The one writer of canonical queries: `key=value` pairs, in their (sorted) order.
+        for (i, (key, value)) in self.query.iter().enumerate() {
+            let value = if redact && key == SECURITY_TOKEN { REDACTED } else { value };
+            put(w, &[if i == 0 { "" } else { "&" }, key, "=", value])?;
+        }
         w.write_str("\n")?;
         for (name, value) in &self.headers {
-            let redacted = redact && name.eq_ignore_ascii_case(SECURITY_TOKEN);
-            w.write_str(name)?;
-            w.write_str(":")?;
-            w.write_str(if redacted { REDACTED } else { value })?;
-            w.write_str("\n")?;
+            let value =
+                if redact && name.eq_ignore_ascii_case(SECURITY_TOKEN) { REDACTED } else { value };
+            put(w, &[name, ":", value, "\n"])?;
         }
         w.write_str("\n")?;
         for (i, (name, _)) in self.headers.iter().enumerate() {
-            w.write_str(if i == 0 { "" } else { ";" })?;
-            w.write_str(name)?;
+            put(w, &[if i == 0 { "" } else { ";" }, name])?;
         }
-        w.write_str("\n")?;
-        w.write_str(&self.payload_hash)
-    }
-
-    /// The one writer of canonical queries: `key=value` pairs, in their (sorted) order,
-    /// joined by `&`.
-    fn write_query(&self, w: &mut impl fmt::Write, redact: bool) -> fmt::Result {
-        for (i, (key, value)) in self.query.iter().enumerate() {
-            let redacted = redact && key == SECURITY_TOKEN;
-            w.write_str(if i == 0 { "" } else { "&" })?;
-            w.write_str(key)?;
-            w.write_str("=")?;
-            w.write_str(if redacted { REDACTED } else { value })?;
-        }
-        Ok(())
+        put(w, &["\n", &self.payload_hash])
     }
 }
 
@@ -355,6 +322,11 @@ impl fmt::Debug for CanonicalRequest<'_> {
 
 fn owned_pair((a, b): (Cow<'_, str>, Cow<'_, str>)) -> (Cow<'static, str>, Cow<'static, str>) {
     (Cow::Owned(a.into_owned()), Cow::Owned(b.into_owned()))
+}
+
+/// Writes `pieces` in turn.
+pub(crate) fn put(w: &mut impl fmt::Write, pieces: &[&str]) -> fmt::Result {
+    pieces.iter().try_for_each(|piece| w.write_str(piece))
 }
 
 /// Feeds what is written to a hash or MAC.

@@ -83,13 +83,11 @@ impl Credentials {
     }
 
     /// The access key id (not a secret: it appears in every signed URL).
-    #[must_use]
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
 
     /// Whether these are temporary credentials with a session token.
-    #[must_use]
     pub fn has_session_token(&self) -> bool {
         self.session_token.is_some()
     }

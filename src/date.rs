@@ -76,26 +76,22 @@ impl AmzDate {
     }
 
     /// `X-Amz-Date`: `YYYYMMDD'T'HHMMSS'Z'`, for example `20200131T100233Z`.
-    #[must_use]
     pub fn date_time(&self) -> &str {
         // Always ASCII: the format writes digits, `T` and `Z` only.
         core::str::from_utf8(&self.text).unwrap_or_default()
     }
 
     /// The credential scope's date: `YYYYMMDD`, for example `20200131`.
-    #[must_use]
     pub fn date(&self) -> &str {
         self.date_time().get(..8).unwrap_or_default()
     }
 
     /// The time, in UTC.
-    #[must_use]
     pub fn time(&self) -> OffsetDateTime {
         self.time
     }
 
     /// Seconds since the Unix epoch.
-    #[must_use]
     pub fn unix_timestamp(&self) -> i64 {
         self.time.unix_timestamp()
     }

@@ -18,7 +18,6 @@ pub(crate) const PATH: &AsciiSet = &UNRESERVED.remove(b'/');
 /// ```
 /// assert_eq!(sigv4_wss::uri_encode("a b+c/~"), "a%20b%2Bc%2F~");
 /// ```
-#[must_use]
 pub fn uri_encode(input: &str) -> String {
     encode(input).into_owned()
 }
@@ -70,7 +69,6 @@ pub(crate) fn decode(encoded: &str) -> Cow<'_, [u8]> {
 /// let url = append_query("wss://example.com/dev?v=1", &[("room", "a b&c"), ("k", "+")]);
 /// assert_eq!(url, "wss://example.com/dev?v=1&room=a%20b%26c&k=%2B");
 /// ```
-#[must_use]
 pub fn append_query(url: &str, pairs: &[(&str, &str)]) -> String {
     let (head, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
     let mut out = String::with_capacity(url.len() + 16 * pairs.len());

@@ -22,9 +22,7 @@ pub enum Error {
     },
 
     /// The URL has no scheme and host, such as `/dev?room=1`.
-    #[error(
-        "relative URL; a presigned URL needs a scheme and a host, such as wss://example.com/dev"
-    )]
+    #[error("relative URL; a presigned URL needs a scheme and host, such as wss://example.com/dev")]
     RelativeUrl,
 
     /// The scheme is not one of `wss`, `ws`, `https`, `http`.
@@ -58,9 +56,7 @@ pub enum Error {
 
     /// The request to sign already has a header that the signer adds (`Authorization`,
     /// `X-Amz-Date`, `X-Amz-Security-Token`).
-    #[error(
-        "the request already has an {name} header; sign it without Authorization, X-Amz-Date and X-Amz-Security-Token (the signer adds them)"
-    )]
+    #[error("the request has an {name} header; the signer adds it (and X-Amz-Date, the token)")]
     ReservedHeader {
         /// The header's name, lowercased.
         name: String,
@@ -91,9 +87,7 @@ pub enum Error {
     },
 
     /// The access key id is empty, too long or has characters AWS never uses.
-    #[error(
-        "invalid access key id: {reason}; expected 1 to 128 ASCII letters, digits or underscores"
-    )]
+    #[error("invalid access key id: {reason}; expected 1 to 128 ASCII letters, digits or _")]
     InvalidAccessKeyId {
         /// What is wrong with it.
         reason: &'static str,
@@ -133,9 +127,7 @@ pub enum Error {
     },
 
     /// The expiry has a fraction of a second; `X-Amz-Expires` is a whole number of seconds.
-    #[error(
-        "expiry of {expires:?} is not a whole number of seconds (X-Amz-Expires counts seconds)"
-    )]
+    #[error("expiry of {expires:?} is not a whole number of seconds, as X-Amz-Expires needs")]
     ExpiresNotWholeSeconds {
         /// The expiry that was asked for.
         expires: Duration,
@@ -177,9 +169,7 @@ pub enum Error {
     },
 
     /// A header value has control characters other than tab, CR and LF.
-    #[error(
-        "invalid value for header {name:?}: control characters other than tab, CR and LF are not allowed"
-    )]
+    #[error("invalid value for header {name:?}: no control characters but tab, CR and LF")]
     InvalidHeaderValue {
         /// The header's name (the value is not shown: it may be a secret).
         name: String,
@@ -255,9 +245,7 @@ pub enum Error {
     },
 
     /// The request is signed for another service than the verifier accepts.
-    #[error(
-        "the request is signed for service {service:?}; this verifier accepts only {expected:?}"
-    )]
+    #[error("the request is signed for service {service:?}; this verifier accepts {expected:?}")]
     WrongService {
         /// The service of the request's credential scope.
         service: String,
@@ -348,8 +336,6 @@ pub enum Error {
     },
 
     /// A request carries both an `Authorization` header and `X-Amz-*` query authentication.
-    #[error(
-        "the request is signed both with an Authorization header and in its query; it may carry one only"
-    )]
+    #[error("the request is signed with an Authorization header and in its query; use one")]
     MixedAuthentication,
 }

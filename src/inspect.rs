@@ -113,49 +113,41 @@ pub struct Inspection {
 
 impl Inspection {
     /// The access key id.
-    #[must_use]
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
     }
 
     /// The credential scope, `{YYYYMMDD}/{region}/{service}/aws4_request`.
-    #[must_use]
     pub fn credential_scope(&self) -> &str {
         &self.credential_scope
     }
 
     /// The region and service of the credential scope.
-    #[must_use]
     pub fn scope(&self) -> &Scope {
         &self.scope
     }
 
     /// The signing time, `X-Amz-Date`.
-    #[must_use]
     pub fn signed_at(&self) -> AmzDate {
         self.signed_at
     }
 
     /// `X-Amz-Expires` in seconds, if the request has one.
-    #[must_use]
     pub fn expires_secs(&self) -> Option<u32> {
         self.expires
     }
 
     /// The signed headers, joined by `;`.
-    #[must_use]
     pub fn signed_headers(&self) -> &str {
         &self.signed_headers
     }
 
     /// The canonical request a server rebuilds, session token redacted.
-    #[must_use]
     pub fn canonical_request(&self) -> &str {
         &self.canonical_request
     }
 
     /// The string to sign a server computes.
-    #[must_use]
     pub fn string_to_sign(&self) -> &str {
         &self.string_to_sign
     }

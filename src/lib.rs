@@ -24,6 +24,7 @@ mod error;
 mod inspect;
 mod lookup;
 mod presign;
+mod presigned_url;
 mod received;
 mod scope;
 pub mod service;
@@ -31,6 +32,7 @@ mod sign_request;
 mod signing_key;
 mod string_to_sign;
 mod target;
+mod verified;
 mod verify;
 
 pub use canonical::{CanonicalRequest, EMPTY_PAYLOAD_SHA256};
@@ -40,12 +42,14 @@ pub use encode::{append_query, uri_encode};
 pub use error::Error;
 pub use inspect::{Inspection, inspect, inspect_request};
 pub use lookup::{CredentialsLookup, LookupFn, lookup_fn};
-pub use presign::{PresignedUrl, Presigner, RedactedUrl, SessionTokenMode, presign_url};
+pub use presign::{Presigner, SessionTokenMode, presign_url};
+pub use presigned_url::{PresignedUrl, RedactedUrl};
 pub use scope::{CredentialScope, Scope};
 pub use sign_request::{PresignedRequest, SignedRequest, sign_request};
 pub use signing_key::{Signature, SigningKey};
 pub use string_to_sign::{ALGORITHM, StringToSign};
-pub use verify::{DEFAULT_CLOCK_SKEW, Verified, Verifier};
+pub use verified::Verified;
+pub use verify::{DEFAULT_CLOCK_SKEW, Verifier};
 
 // Servers share these between threads.
 const _: () = {

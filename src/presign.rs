@@ -15,6 +15,7 @@ use crate::credentials::{Credentials, Redacted};
 use crate::date::AmzDate;
 use crate::encode::{encode, reencode, split_query};
 use crate::error::Error;
+use crate::presigned_url::PresignedUrl;
 use crate::scope::{CredentialScope, Scope};
 use crate::service::Rules;
 use crate::signing_key::{HmacSha256, Signature, SigningKey};
@@ -49,93 +50,6 @@ impl SessionTokenMode {
             Self::Signed => true,
             Self::Unsigned => false,
         }
-    }
-}
-
-/// A presigned URL.
-///
-/// It is a bearer credential: anyone who has it can connect until it expires. So `Debug`
-/// replaces the values of `X-Amz-Signature` and `X-Amz-Security-Token` with `<redacted>`, and
-/// there is deliberately no `Display` and no `PartialEq`: use [`PresignedUrl::as_str`] where
-/// the URL is needed.
-#[derive(Clone)]
-pub struct PresignedUrl {
-    url: String,
-    expires_at: OffsetDateTime,
-}
-
-impl PresignedUrl {
-    /// The URL.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.url
-    }
-
-    /// The URL as a `String`.
-    #[must_use]
-    pub fn into_string(self) -> String {
-        self.url
-    }
-
-    /// When it stops being valid: the signing time plus `X-Amz-Expires` (in UTC).
-    #[must_use]
-    pub fn expires_at(&self) -> OffsetDateTime {
-        self.expires_at
-    }
-
-    /// The URL with the signature and session token replaced by `<redacted>`, for logs.
-    #[must_use]
-    pub fn redacted(&self) -> RedactedUrl<'_> {
-        RedactedUrl(&self.url)
-    }
-}
-
-impl AsRef<str> for PresignedUrl {
-    fn as_ref(&self) -> &str {
-        &self.url
-    }
-}
-
-impl From<PresignedUrl> for String {
-    fn from(url: PresignedUrl) -> Self {
-        url.url
-    }
-}
-
-impl fmt::Debug for PresignedUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PresignedUrl({})", self.redacted())
-    }
-}
-
-/// A URL shown with the values of `X-Amz-Signature` and `X-Amz-Security-Token` replaced by
-/// `<redacted>`, by `Display` and `Debug` alike.
-#[derive(Clone, Copy)]
-pub struct RedactedUrl<'a>(&'a str);
-
-impl fmt::Debug for RedactedUrl<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RedactedUrl({self})")
-    }
-}
-
-impl fmt::Display for RedactedUrl<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (head, query) = self.0.split_once('?').unwrap_or((self.0, ""));
-        f.write_str(head)?;
-        for (i, item) in query.split('&').enumerate() {
-            f.write_str(if i == 0 { "?" } else { "&" })?;
-            match item.split_once('=') {
-                Some((key, _))
-                    if key.eq_ignore_ascii_case("X-Amz-Signature")
-                        || key.eq_ignore_ascii_case(SECURITY_TOKEN) =>
-                {
-                    write!(f, "{key}=<redacted>")?;
-                }
-                _ => f.write_str(item)?,
-            }
-        }
-        Ok(())
     }
 }
 
@@ -280,7 +194,6 @@ pub(crate) struct DayKey {
 
 impl Presigner {
     /// A presigner for `credentials` and `scope`, with the service's session-token rule.
-    #[must_use]
     pub fn new(credentials: Credentials, scope: Scope) -> Self {
         Self {
             rules: Rules::of(scope.service()),
@@ -306,7 +219,6 @@ impl Presigner {
     }
 
     /// The region and service it signs for.
-    #[must_use]
     pub fn scope(&self) -> &Scope {
         &self.scope
     }
@@ -328,10 +240,9 @@ impl Presigner {
         let mut digits = [0u8; 10];
         let expires = decimal(seconds, &mut digits);
 
-        let token_len = day.token.as_ref().map_or(0, |t| t.len());
-        let mut out = String::with_capacity(
-            target.head().len() + 3 * target.query().len() + day.credential.len() + token_len + 220,
-        );
+        let token_len = day.encoded_token().map_or(0, str::len);
+        let room = 3 * target.query().len() + day.credential.len() + token_len + 220;
+        let mut out = String::with_capacity(target.head().len() + room);
         out.push_str(target.head());
         out.push('?');
         let own_start = out.len();
@@ -354,11 +265,8 @@ impl Presigner {
         if let Some(max) = self.rules.max_ws_url_len.filter(|_| target.is_websocket())
             && out.len() > max
         {
-            return Err(Error::UrlTooLong {
-                length: out.len(),
-                max,
-                service: self.scope.service().to_owned(),
-            });
+            let service = self.scope.service().to_owned();
+            return Err(Error::UrlTooLong { length: out.len(), max, service });
         }
         Ok(PresignedUrl { url: out, expires_at: date.time() + Duration::from_secs(seconds.into()) })
     }
@@ -420,9 +328,7 @@ impl Presigner {
         signed_headers: &'a str,
     ) -> Result<Signature, Error> {
         request.check_no_auth_params()?;
-        let [algorithm, credential, amz_date, expiry, headers] =
-            auth_params(day, date, expires, signed_headers);
-        for (name, value) in [algorithm, credential, amz_date, expiry, headers] {
+        for (name, value) in auth_params(day, date, expires, signed_headers) {
             request.push_query(Cow::Borrowed(name), Cow::Borrowed(value));
         }
         if let Some(token) = day.token.as_deref()
@@ -446,9 +352,9 @@ impl Presigner {
         self.token_mode
     }
 
-    /// Runs `f` on the current credentials.
-    pub(crate) fn with_credentials<R>(&self, f: impl FnOnce(&Credentials) -> R) -> R {
-        f(&self.state.lock().unwrap_or_else(PoisonError::into_inner).credentials)
+    /// Whether this presigner signs with `credentials`.
+    pub(crate) fn signs_with(&self, credentials: &Credentials) -> bool {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner).credentials.same_as(credentials)
     }
 }
 

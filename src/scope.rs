@@ -74,13 +74,11 @@ impl Scope {
     }
 
     /// The region, such as `us-east-1`.
-    #[must_use]
     pub fn region(&self) -> &str {
         &self.region
     }
 
     /// The service's signing name, such as `execute-api`.
-    #[must_use]
     pub fn service(&self) -> &str {
         &self.service
     }
@@ -141,7 +139,6 @@ pub struct CredentialScope<'a> {
 
 impl<'a> CredentialScope<'a> {
     /// The scope for a signing time, region and service.
-    #[must_use]
     pub fn new(date: &'a AmzDate, scope: &'a Scope) -> Self {
         Self { date, scope }
     }

@@ -169,37 +169,31 @@ impl SignedRequest {
     }
 
     /// The `Authorization` header's value (it holds the signature: keep it out of logs).
-    #[must_use]
     pub fn authorization(&self) -> &str {
         &self.authorization
     }
 
     /// The `X-Amz-Date` header's value.
-    #[must_use]
     pub fn x_amz_date(&self) -> &str {
         self.x_amz_date.date_time()
     }
 
     /// The `X-Amz-Security-Token` header's value, for temporary credentials.
-    #[must_use]
     pub fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref()
     }
 
     /// The canonical request that was hashed (its `Display` redacts the session token).
-    #[must_use]
     pub fn canonical_request(&self) -> &CanonicalRequest<'static> {
         &self.canonical_request
     }
 
     /// The string to sign.
-    #[must_use]
     pub fn string_to_sign(&self) -> &str {
         &self.string_to_sign
     }
 
     /// The signature.
-    #[must_use]
     pub fn signature(&self) -> &Signature {
         &self.signature
     }
@@ -232,25 +226,21 @@ pub struct PresignedRequest {
 impl PresignedRequest {
     /// The `X-Amz-*` parameters, encoded and joined by `&`, to append to the request's own
     /// query (after `?` or `&`). It is a bearer credential: keep it out of logs.
-    #[must_use]
     pub fn query(&self) -> &str {
         &self.query
     }
 
     /// The canonical request that was hashed (its `Display` redacts the session token).
-    #[must_use]
     pub fn canonical_request(&self) -> &CanonicalRequest<'static> {
         &self.canonical_request
     }
 
     /// The string to sign.
-    #[must_use]
     pub fn string_to_sign(&self) -> &str {
         &self.string_to_sign
     }
 
     /// The signature.
-    #[must_use]
     pub fn signature(&self) -> &Signature {
         &self.signature
     }

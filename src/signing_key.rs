@@ -66,13 +66,11 @@ impl SigningKey {
     }
 
     /// The raw key bytes, for callers that cache or compare keys themselves.
-    #[must_use]
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
 
     /// Signs a string to sign.
-    #[must_use]
     pub fn sign(&self, string_to_sign: &StringToSign<'_>) -> Signature {
         Signature::of(self.mac(), string_to_sign)
     }
@@ -111,13 +109,11 @@ impl Signature {
     }
 
     /// The signature in lowercase hex, as `X-Amz-Signature` and `Authorization` carry it.
-    #[must_use]
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }
 
     /// The raw 32 bytes.
-    #[must_use]
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }

@@ -42,7 +42,6 @@ pub struct StringToSign<'a> {
 
 impl<'a> StringToSign<'a> {
     /// Builds the string to sign from its three inputs.
-    #[must_use]
     pub fn new(
         date: &'a AmzDate,
         scope: CredentialScope<'a>,

@@ -18,6 +18,7 @@ use crate::presign::{Presigner, SessionTokenMode};
 use crate::received::{Claim, Received};
 use crate::scope::Scope;
 use crate::target::Target;
+use crate::verified::{TokenUse, Verified};
 
 /// The clock skew a [`Verifier`] allows by default: 5 minutes, as AWS services do.
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(300);
@@ -94,7 +95,6 @@ pub struct Verifier<L> {
 impl<L: CredentialsLookup> Verifier<L> {
     /// A verifier that finds secrets with `lookup` and accepts only requests signed for
     /// `scope`'s region and service.
-    #[must_use]
     pub fn new(lookup: L, scope: &Scope) -> Self {
         Self { scope: Some(scope.clone()), ..Self::any_scope(lookup) }
     }
@@ -188,7 +188,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         let received = Received::read(method, request_target)?;
         let claim = received.query_claim()?;
         let sign_token = self.session_token.signs_in_query(claim.scope.service());
-        let token = received.query_token().map(Token::Query);
+        let token = received.query_token().map(|token| (token, true));
         self.check(&received, &claim, headers, EMPTY_PAYLOAD_SHA256, sign_token, token, now)
     }
 
@@ -241,13 +241,14 @@ impl<L: CredentialsLookup> Verifier<L> {
             single_header(headers, "x-amz-date")?.unwrap_or_default(),
         )?;
         let payload_hash = hex::encode(Sha256::digest(body));
-        let token =
-            single_header(headers, "x-amz-security-token")?.map(|t| Token::Header(t.trim()));
+        let token = single_header(headers, "x-amz-security-token")?.map(|t| (t.trim(), false));
         let token_signed = claim.signed_headers.iter().any(|n| n == "x-amz-security-token");
         self.check(&received, &claim, headers, &payload_hash, token_signed, token, now)
     }
 
     /// The checks common to both kinds of authentication, in the order documented above.
+    /// `token` is the request's session token and whether it is percent-encoded (from the
+    /// query).
     #[allow(clippy::too_many_arguments, reason = "private; the parts of one check")]
     fn check(
         &self,
@@ -256,7 +257,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         headers: &[(&str, &str)],
         payload_hash: &str,
         token_signed: bool,
-        token: Option<Token<'_>>,
+        token: Option<(&str, bool)>,
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
         if let Some(expected) = &self.scope {
@@ -293,11 +294,10 @@ impl<L: CredentialsLookup> Verifier<L> {
         if !signer.sign(&day, &claim.date, &request.sha256()).matches_hex(&claim.signature) {
             return Err(Error::SignatureMismatch);
         }
-        let expected = match token {
-            Some(Token::Query(_)) => day.encoded_token(),
-            _ => credentials.session_token(),
-        };
-        check_token(token.map(Token::text), expected)?;
+        // A query's token is compared in canonical encoding, with the presigner's.
+        let encoded = token.is_some_and(|(_, encoded)| encoded);
+        let expected = if encoded { day.encoded_token() } else { credentials.session_token() };
+        check_token(token.map(|(token, _)| token), expected)?;
         Ok(Verified {
             access_key_id: claim.access_key_id.clone(),
             scope: claim.scope.clone(),
@@ -314,34 +314,21 @@ impl<L: CredentialsLookup> Verifier<L> {
         })
     }
 
-    fn check_time(&self, claim: &Claim, now: OffsetDateTime) -> Result<(), Error> {
-        let signed = claim.date.time();
+    fn check_time(&self, claim: &Claim, now_time: OffsetDateTime) -> Result<(), Error> {
+        let (signed_at, now) = (claim.date, AmzDate::new(now_time)?);
         let valid = claim.expires.map_or(self.clock_skew, |s| Duration::from_secs(s.into()));
-        let now_date = || AmzDate::new(now);
-        if now + self.clock_skew < signed {
-            return Err(Error::NotYetValid {
-                signed_at: claim.date,
-                now: now_date()?,
-                skew_secs: self.clock_skew.as_secs(),
-            });
+        let (skew_secs, valid_secs) = (self.clock_skew.as_secs(), valid.as_secs());
+        if now_time + self.clock_skew < signed_at.time() {
+            return Err(Error::NotYetValid { signed_at, now, skew_secs });
+        } else if now_time > signed_at.time() + valid {
+            return Err(Error::Expired { signed_at, valid_secs, now });
         }
-        if now > signed + valid {
-            return Err(Error::Expired {
-                signed_at: claim.date,
-                valid_secs: valid.as_secs(),
-                now: now_date()?,
-            });
+        match self.max_age {
+            Some(age) if now_time > signed_at.time() + age => {
+                Err(Error::SignedTooLongAgo { signed_at, max_age_secs: age.as_secs(), now })
+            }
+            _ => Ok(()),
         }
-        if let Some(max_age) = self.max_age
-            && now > signed + max_age
-        {
-            return Err(Error::SignedTooLongAgo {
-                signed_at: claim.date,
-                max_age_secs: max_age.as_secs(),
-                now: now_date()?,
-            });
-        }
-        Ok(())
     }
 
     /// The cached presigner if it signs with `credentials` for `scope`, else a new one, cached
@@ -367,25 +354,7 @@ fn single_header<'h>(headers: &[(&str, &'h str)], name: &str) -> Result<Option<&
     let mut found = headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
     match (found.next(), found.next()) {
         (first, None) => Ok(first.map(|(_, value)| *value)),
-        _ => Err(Error::MalformedAuthorization {
-            reason: "an authentication header (Authorization, X-Amz-Date or \
-                     X-Amz-Security-Token) appears more than once",
-        }),
-    }
-}
-
-/// A request's session token: from the query (in canonical encoding) or from a header.
-#[derive(Clone, Copy)]
-enum Token<'a> {
-    Query(&'a str),
-    Header(&'a str),
-}
-
-impl<'a> Token<'a> {
-    fn text(self) -> &'a str {
-        match self {
-            Self::Query(text) | Self::Header(text) => text,
-        }
+        _ => Err(Error::MalformedAuthorization { reason: "an authentication header is repeated" }),
     }
 }
 
@@ -399,13 +368,8 @@ fn check_token(given: Option<&str>, expected: Option<&str>) -> Result<(), Error>
         {
             return Ok(());
         }
-        (None, Some(_)) => {
-            "the request has no X-Amz-Security-Token, but the access key is temporary and needs \
-             its session token"
-        }
-        (Some(_), None) => {
-            "the request has an X-Amz-Security-Token, but the access key is long-term and has none"
-        }
+        (None, Some(_)) => "the request has no X-Amz-Security-Token; the access key needs one",
+        (Some(_), None) => "the request has an X-Amz-Security-Token; the access key has none",
         (Some(_), Some(_)) => "X-Amz-Security-Token is not the access key's session token",
     };
     Err(Error::SessionTokenMismatch { reason })
@@ -421,91 +385,5 @@ impl<L> fmt::Debug for Verifier<L> {
             .field("max_age", &self.max_age)
             .field("session_token", &self.session_token)
             .finish_non_exhaustive()
-    }
-}
-
-/// What a [`Verifier`] checked: who signed the request, for which scope and host, when, for
-/// how long, and the path and query parameters that the signature covers. It holds no secret.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Verified {
-    access_key_id: String,
-    scope: Scope,
-    signed_at: AmzDate,
-    expires: Option<Duration>,
-    session_token: TokenUse,
-    host: String,
-    path: String,
-    query: Vec<(String, String)>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum TokenUse {
-    None,
-    Signed,
-    Unsigned,
-}
-
-impl Verified {
-    /// The access key id the request was signed with.
-    #[must_use]
-    pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
-    }
-
-    /// The region and service of the credential scope.
-    #[must_use]
-    pub fn scope(&self) -> &Scope {
-        &self.scope
-    }
-
-    /// The signing time, `X-Amz-Date`.
-    #[must_use]
-    pub fn signed_at(&self) -> AmzDate {
-        self.signed_at
-    }
-
-    /// `X-Amz-Expires`, if the request has one.
-    #[must_use]
-    pub fn expires(&self) -> Option<Duration> {
-        self.expires
-    }
-
-    /// Whether the request carries a session token (temporary credentials).
-    #[must_use]
-    pub fn has_session_token(&self) -> bool {
-        self.session_token != TokenUse::None
-    }
-
-    /// Whether the session token was part of the signature (`false` for IoT's token appended
-    /// after signing, and when there is no token).
-    #[must_use]
-    pub fn session_token_signed(&self) -> bool {
-        self.session_token == TokenUse::Signed
-    }
-
-    /// The `Host` the request was sent and signed for.
-    #[must_use]
-    pub fn host(&self) -> &str {
-        &self.host
-    }
-
-    /// The path, exactly as received (still percent-encoded).
-    #[must_use]
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The request's own query parameters (the `X-Amz-*` authentication ones left out),
-    /// percent-decoded, in the order received: what the signature covers.
-    #[must_use]
-    pub fn query(&self) -> &[(String, String)] {
-        &self.query
-    }
-}
-
-impl Presigner {
-    /// Whether this presigner signs with `credentials`.
-    pub(crate) fn signs_with(&self, credentials: &Credentials) -> bool {
-        self.with_credentials(|own| own.same_as(credentials))
     }
 }
