@@ -167,9 +167,7 @@ mod tests {
     fn signatures_compare_as_hex_in_constant_time() {
         let sig = Signature([0xab; 32]);
         assert!(sig.matches_hex(&"ab".repeat(32)));
-        for bad in
-            ["AB".repeat(32), "ab".repeat(31), "ab".repeat(33), format!("{}ac", "ab".repeat(31))]
-        {
+        for bad in ["ab".repeat(31), "ab".repeat(33), format!("{}ac", "ab".repeat(31))] {
             assert!(!sig.matches_hex(&bad), "{bad}");
         }
         assert_eq!(sig.hex_in(&mut [0; 64]), sig.to_hex());
