@@ -8,7 +8,7 @@
 //! canonical request, token included) must come out the same, so that no transformed form of
 //! a secret can slip through either.
 //!
-//! The documented exceptions hold secrets on purpose and are checked to: the presigned URL
+//! The documented exceptions hold secrets on purpose and are checked too: the presigned URL
 //! itself, `PresignedRequest::query`, `SignedRequest::headers` and `authorization`, and
 //! `CanonicalRequest::unredacted`.
 #![allow(
