@@ -248,6 +248,11 @@ impl<'a> CanonicalRequest<'a> {
         &self.headers
     }
 
+    /// The value of header `name` (lowercase), empty if there is none.
+    pub(crate) fn header(&self, name: &str) -> &str {
+        self.headers.iter().find(|(n, _)| n == name).map_or("", |(_, value)| value)
+    }
+
     /// Adds a query parameter already in canonical form, in sorted place.
     pub(crate) fn push_query(&mut self, key: Cow<'a, str>, value: Cow<'a, str>) {
         let sorts_before = |(k, v): &(Cow<'_, str>, Cow<'_, str>)| (&**k, &**v) <= (&*key, &*value);
@@ -276,12 +281,8 @@ impl<'a> CanonicalRequest<'a> {
 
     /// Refuses a query that already has a SigV4 authentication parameter, in any letter case.
     pub(crate) fn check_no_auth_params(&self) -> Result<(), Error> {
-        match self.query.iter().find(|(key, _)| is_auth_param(key)) {
-            Some((key, _)) => {
-                Err(Error::ReservedParameter { name: key.chars().take(64).collect() })
-            }
-            None => Ok(()),
-        }
+        let reserved = self.query.iter().find(|(key, _)| is_auth_param(key));
+        reserved.map_or(Ok(()), |(key, _)| Err(Error::ReservedParameter { name: key.to_string() }))
     }
 
     fn write(&self, w: &mut impl fmt::Write, redact: bool) -> fmt::Result {
@@ -348,10 +349,7 @@ fn write_canonical_uri(w: &mut impl fmt::Write, path: &str, normalize: bool) -> 
     if path.is_empty() {
         return w.write_str("/");
     }
-    for piece in percent_encode(path.as_bytes(), PATH) {
-        w.write_str(piece)?;
-    }
-    Ok(())
+    percent_encode(path.as_bytes(), PATH).try_for_each(|piece| w.write_str(piece))
 }
 
 /// `path` with `.` and `..` segments resolved and empty segments dropped, starting with `/`
@@ -371,17 +369,11 @@ fn normalize_path(path: &str) -> Cow<'_, str> {
     for segment in path.split('/') {
         match segment {
             "" | "." => {}
-            ".." => {
-                kept.pop();
-            }
+            ".." => drop(kept.pop()),
             _ => kept.push(segment),
         }
     }
-    let mut out = String::with_capacity(path.len() + 1);
-    for segment in &kept {
-        out.push('/');
-        out.push_str(segment);
-    }
+    let mut out: String = kept.iter().flat_map(|segment| ["/", segment]).collect();
     if kept.is_empty() || path.ends_with('/') {
         out.push('/');
     }
@@ -392,17 +384,7 @@ fn normalize_path(path: &str) -> Cow<'_, str> {
 /// folds included) replaced by one space.
 pub(crate) fn normalize_header_value(value: &str) -> Cow<'_, str> {
     let trimmed = value.trim_matches(|c: char| c.is_ascii_whitespace());
-    let mut previous_space = false;
-    let normal = trimmed.bytes().all(|b| {
-        let ok = b != b'\t'
-            && b != b'\r'
-            && b != b'\n'
-            && b != b'\x0c'
-            && !(b == b' ' && previous_space);
-        previous_space = b == b' ';
-        ok
-    });
-    if normal {
+    if !trimmed.contains(['\t', '\r', '\n', '\x0c']) && !trimmed.contains("  ") {
         return Cow::Borrowed(trimmed);
     }
     Cow::Owned(trimmed.split_ascii_whitespace().collect::<Vec<_>>().join(" "))

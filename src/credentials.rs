@@ -45,9 +45,7 @@ impl Credentials {
     ///   printable ASCII (whitespace included);
     /// - [`Error::InvalidSessionToken`] likewise for the token.
     pub fn new(
-        access_key_id: &str,
-        secret_access_key: &str,
-        session_token: Option<&str>,
+        access_key_id: &str, secret_access_key: &str, session_token: Option<&str>,
     ) -> Result<Self, Error> {
         check_access_key_id(access_key_id)
             .map_err(|reason| Error::InvalidAccessKeyId { reason })?;
@@ -135,28 +133,27 @@ impl fmt::Debug for Redacted {
 
 /// IAM's rule for access key ids (also applied to the ids of received credentials).
 pub(crate) fn check_access_key_id(id: &str) -> Result<(), &'static str> {
-    if id.is_empty() {
-        Err("it is empty")
-    } else if id.len() > 128 {
+    check(id, |b| b.is_ascii_alphanumeric() || b == b'_').and(if id.len() > 128 {
         Err("it is longer than 128 characters")
-    } else if id.bytes().any(|b| b.is_ascii_whitespace()) {
-        Err("it contains whitespace (a trailing newline from a file or environment variable?)")
-    } else if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        Err("it contains a character other than ASCII letters, digits and underscores")
     } else {
         Ok(())
-    }
+    })
 }
 
 /// Secret keys and session tokens are printable ASCII (base64 and friends); whitespace is
 /// almost always a copy-and-paste accident that AWS would answer with a bare `403`.
 fn check_printable(value: &str) -> Result<(), &'static str> {
+    check(value, |b| b.is_ascii_graphic())
+}
+
+/// Refuses an empty value, whitespace, and any other byte `allowed` refuses.
+fn check(value: &str, allowed: fn(u8) -> bool) -> Result<(), &'static str> {
     if value.is_empty() {
         Err("it is empty")
     } else if value.bytes().any(|b| b.is_ascii_whitespace()) {
         Err("it contains whitespace (a trailing newline from a file or environment variable?)")
-    } else if !value.bytes().all(|b| b.is_ascii_graphic()) {
-        Err("it contains a control or non-ASCII character")
+    } else if !value.bytes().all(allowed) {
+        Err("it contains a character that is not allowed")
     } else {
         Ok(())
     }

@@ -11,7 +11,7 @@ use crate::credentials::Credentials;
 ///
 /// Implemented for one [`Credentials`] (which knows only its own access key id), for maps
 /// from access key id (`String` or `&str`) to [`Credentials`] (`HashMap`, `BTreeMap`), for
-/// references, `Arc`s and `Box`es of those, and for closures wrapped in [`lookup_fn`]. The
+/// references and `Arc`s of those, and for closures wrapped in [`lookup_fn`]. The
 /// lookup is asked on every verification, so a revoked key is refused at once.
 ///
 /// When the credentials returned have a session token, a request must carry exactly that
@@ -89,12 +89,6 @@ impl<L: CredentialsLookup + ?Sized> CredentialsLookup for &L {
 }
 
 impl<L: CredentialsLookup + ?Sized> CredentialsLookup for Arc<L> {
-    fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
-        (**self).credentials(access_key_id)
-    }
-}
-
-impl<L: CredentialsLookup + ?Sized> CredentialsLookup for Box<L> {
     fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
         (**self).credentials(access_key_id)
     }

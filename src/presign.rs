@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use crate::canonical::{CanonicalRequest, SECURITY_TOKEN, is_auth_param};
+use crate::canonical::{CanonicalRequest, SECURITY_TOKEN, is_auth_param, put};
 use crate::credentials::{Credentials, Redacted};
 use crate::date::AmzDate;
 use crate::encode::{encode, reencode, split_query};
@@ -128,11 +128,7 @@ impl SessionTokenMode {
 /// - [`Error::UrlTooLong`] when the result exceeds the service's limit (API Gateway
 ///   WebSocket URLs: 4096 characters).
 pub fn presign_url(
-    url: &str,
-    credentials: &Credentials,
-    scope: &Scope,
-    time: OffsetDateTime,
-    expires: Duration,
+    url: &str, credentials: &Credentials, scope: &Scope, time: OffsetDateTime, expires: Duration,
 ) -> Result<PresignedUrl, Error> {
     Presigner::new(credentials.clone(), scope.clone()).presign(url, time, expires)
 }
@@ -169,7 +165,7 @@ pub fn presign_url(
 pub struct Presigner {
     scope: Scope,
     rules: Rules,
-    token_mode: SessionTokenMode,
+    pub(crate) token_mode: SessionTokenMode,
     state: Mutex<State>,
 }
 
@@ -229,10 +225,7 @@ impl Presigner {
     ///
     /// As [`presign_url`].
     pub fn presign(
-        &self,
-        url: &str,
-        time: OffsetDateTime,
-        expires: Duration,
+        &self, url: &str, time: OffsetDateTime, expires: Duration,
     ) -> Result<PresignedUrl, Error> {
         let (seconds, date) = self.checked_time(time, expires)?;
         let target = Target::parse(url)?;
@@ -251,9 +244,7 @@ impl Presigner {
             if is_auth_param(&key) {
                 return Err(Error::ReservedParameter { name: key.chars().take(64).collect() });
             }
-            for piece in [&*key, "=", &*value, "&"] {
-                out.push_str(piece);
-            }
+            let _ = put(&mut out, &[&key, "=", &value, "&"]);
         }
         let mut request = CanonicalRequest::with_capacity("GET", target.path(), 8);
         request.push_header(Cow::Borrowed("host"), Cow::Borrowed(target.host()));
@@ -273,9 +264,7 @@ impl Presigner {
 
     /// Checks the expiry and formats the signing time.
     pub(crate) fn checked_time(
-        &self,
-        time: OffsetDateTime,
-        expires: Duration,
+        &self, time: OffsetDateTime, expires: Duration,
     ) -> Result<(u32, AmzDate), Error> {
         if expires.subsec_nanos() != 0 {
             return Err(Error::ExpiresNotWholeSeconds { expires });
@@ -293,15 +282,11 @@ impl Presigner {
             return Arc::clone(day);
         }
         let credentials = Arc::clone(&state.credentials);
-        let scope = CredentialScope::new(date, &self.scope);
+        let (scope, secret) = (&self.scope, credentials.secret_access_key());
+        let key = SigningKey::derive(secret, date.date(), scope.region(), scope.service());
+        let scope = CredentialScope::new(date, scope);
         let day = Arc::new(DayKey {
-            mac: SigningKey::derive(
-                credentials.secret_access_key(),
-                date.date(),
-                self.scope.region(),
-                self.scope.service(),
-            )
-            .mac(),
+            mac: key.mac(),
             date: date.date().to_owned(),
             credential: encode(&format!("{}/{scope}", credentials.access_key_id())).into_owned(),
             token: credentials
@@ -319,13 +304,8 @@ impl Presigner {
     /// `signed_headers` encoded.
     #[allow(clippy::too_many_arguments, reason = "private; the parts of one signature")]
     pub(crate) fn sign_query<'a>(
-        &self,
-        day: &'a DayKey,
-        date: &'a AmzDate,
-        request: &mut CanonicalRequest<'a>,
-        own: &'a str,
-        expires: &'a str,
-        signed_headers: &'a str,
+        &self, day: &'a DayKey, date: &'a AmzDate, request: &mut CanonicalRequest<'a>,
+        own: &'a str, expires: &'a str, signed_headers: &'a str,
     ) -> Result<Signature, Error> {
         request.check_no_auth_params()?;
         for (name, value) in auth_params(day, date, expires, signed_headers) {
@@ -348,10 +328,6 @@ impl Presigner {
         Signature::of(day.mac.clone(), &StringToSign::new(date, scope, hash))
     }
 
-    pub(crate) fn token_mode(&self) -> SessionTokenMode {
-        self.token_mode
-    }
-
     /// Whether this presigner signs with `credentials`.
     pub(crate) fn signs_with(&self, credentials: &Credentials) -> bool {
         self.state.lock().unwrap_or_else(PoisonError::into_inner).credentials.same_as(credentials)
@@ -367,10 +343,7 @@ impl DayKey {
 
 /// The signed authentication parameters, in the order a URL carries them.
 fn auth_params<'a>(
-    day: &'a DayKey,
-    date: &'a AmzDate,
-    expires: &'a str,
-    signed_headers: &'a str,
+    day: &'a DayKey, date: &'a AmzDate, expires: &'a str, signed_headers: &'a str,
 ) -> [(&'static str, &'a str); 5] {
     [
         ("X-Amz-Algorithm", ALGORITHM),
@@ -384,11 +357,7 @@ fn auth_params<'a>(
 /// Appends the authentication parameters to `out` (`&`-separated, encoded), the signature
 /// and, last, the session token.
 pub(crate) fn write_auth_query(
-    out: &mut String,
-    day: &DayKey,
-    date: &AmzDate,
-    expires: &str,
-    signed_headers: &str,
+    out: &mut String, day: &DayKey, date: &AmzDate, expires: &str, signed_headers: &str,
     signature: &Signature,
 ) {
     let mut hex = [0u8; 64];
@@ -396,9 +365,7 @@ pub(crate) fn write_auth_query(
     let token = day.token.as_deref().map(|token| (SECURITY_TOKEN, token.as_str()));
     let params = auth_params(day, date, expires, signed_headers);
     for (i, (name, value)) in params.into_iter().chain([signature]).chain(token).enumerate() {
-        for piece in [if i == 0 { "" } else { "&" }, name, "=", value] {
-            out.push_str(piece);
-        }
+        let _ = put(out, &[if i == 0 { "" } else { "&" }, name, "=", value]);
     }
 }
 

@@ -62,16 +62,15 @@ impl fmt::Display for RedactedUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (head, query) = self.0.split_once('?').unwrap_or((self.0, ""));
         f.write_str(head)?;
-        for (i, item) in query.split('&').enumerate() {
-            f.write_str(if i == 0 { "?" } else { "&" })?;
-            match item.split_once('=') {
-                Some((key, _))
-                    if key.eq_ignore_ascii_case("X-Amz-Signature")
-                        || key.eq_ignore_ascii_case(SECURITY_TOKEN) =>
-                {
-                    write!(f, "{key}=<redacted>")?;
-                }
-                _ => f.write_str(item)?,
+        for (i, item) in query.split('&').enumerate().filter(|_| !query.is_empty()) {
+            let key = item.split_once('=').map_or(item, |(key, _)| key);
+            let separator = if i == 0 { "?" } else { "&" };
+            if key.eq_ignore_ascii_case("X-Amz-Signature")
+                || key.eq_ignore_ascii_case(SECURITY_TOKEN)
+            {
+                write!(f, "{separator}{key}=<redacted>")?;
+            } else {
+                write!(f, "{separator}{item}")?;
             }
         }
         Ok(())

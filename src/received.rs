@@ -122,10 +122,7 @@ impl<'a> Received<'a> {
     /// parameters and the signed authentication parameters (the session token when
     /// `sign_token`), the signed headers from `received_headers`, and `payload_hash`.
     pub(crate) fn canonical_request(
-        &'a self,
-        claim: &'a Claim,
-        sign_token: bool,
-        received_headers: &'a [(&'a str, &'a str)],
+        &'a self, claim: &'a Claim, sign_token: bool, received_headers: &'a [(&'a str, &'a str)],
         payload_hash: &'a str,
     ) -> Result<CanonicalRequest<'a>, Error> {
         let mut request = CanonicalRequest::with_capacity(self.method, self.path, 8)
@@ -239,9 +236,7 @@ fn parse_credential(value: &str, date: &AmzDate) -> Result<(String, Scope), Erro
 /// The `;`-separated list of signed header names: lowercase tokens, sorted, each once,
 /// `host` and `required` among them.
 fn signed_header_names(
-    list: &[u8],
-    required: &str,
-    malformed: impl Fn(&'static str) -> Error,
+    list: &[u8], required: &str, malformed: impl Fn(&'static str) -> Error,
 ) -> Result<Vec<String>, Error> {
     let names: Vec<&str> = core::str::from_utf8(list).unwrap_or("\0").split(';').collect();
     if names.iter().any(|n| !is_token(n) || n.bytes().any(|b| b.is_ascii_uppercase())) {

@@ -2,6 +2,7 @@
 
 use core::fmt;
 
+use crate::canonical::put;
 use crate::date::AmzDate;
 use crate::error::Error;
 use crate::service;
@@ -142,16 +143,11 @@ impl<'a> CredentialScope<'a> {
     pub fn new(date: &'a AmzDate, scope: &'a Scope) -> Self {
         Self { date, scope }
     }
-}
 
-impl CredentialScope<'_> {
     /// Writes `{YYYYMMDD}/{region}/{service}/aws4_request`.
     pub(crate) fn write(&self, w: &mut impl fmt::Write) -> fmt::Result {
         let Scope { region, service } = self.scope;
-        for piece in [self.date.date(), "/", region, "/", service, "/aws4_request"] {
-            w.write_str(piece)?;
-        }
-        Ok(())
+        put(w, &[self.date.date(), "/", region, "/", service, "/aws4_request"])
     }
 }
 

@@ -57,13 +57,9 @@ impl Rules {
 
     /// Checks an expiry in whole seconds against SigV4's and the service's limits.
     pub(crate) fn check_expires(self, seconds: u64, service: &str) -> Result<u32, crate::Error> {
-        match u32::try_from(seconds) {
-            Ok(s) if (1..=self.max_expires).contains(&s) => Ok(s),
-            _ => Err(crate::Error::ExpiresOutOfRange {
-                seconds,
-                max: self.max_expires,
-                service: service.to_owned(),
-            }),
-        }
+        let max = self.max_expires;
+        let in_range = u32::try_from(seconds).ok().filter(|s| (1..=max).contains(s));
+        let service = || service.to_owned();
+        in_range.ok_or_else(|| crate::Error::ExpiresOutOfRange { seconds, max, service: service() })
     }
 }

@@ -56,10 +56,7 @@ use crate::string_to_sign::{ALGORITHM, StringToSign};
 /// `x-amz-security-token` (the signer adds them), [`Error::ReservedParameter`] if its query
 /// has a SigV4 authentication parameter, and [`Error::TimeOutOfRange`].
 pub fn sign_request(
-    request: &CanonicalRequest<'_>,
-    credentials: &Credentials,
-    scope: &Scope,
-    time: OffsetDateTime,
+    request: &CanonicalRequest<'_>, credentials: &Credentials, scope: &Scope, time: OffsetDateTime,
 ) -> Result<SignedRequest, Error> {
     Presigner::new(credentials.clone(), scope.clone()).sign_request(request, time)
 }
@@ -71,9 +68,7 @@ impl Presigner {
     ///
     /// As [`sign_request`].
     pub fn sign_request(
-        &self,
-        request: &CanonicalRequest<'_>,
-        time: OffsetDateTime,
+        &self, request: &CanonicalRequest<'_>, time: OffsetDateTime,
     ) -> Result<SignedRequest, Error> {
         let date = AmzDate::new(time)?;
         request.check_no_auth_params()?;
@@ -85,7 +80,7 @@ impl Presigner {
         let mut signed = request.clone();
         signed.push_header(Cow::Borrowed("x-amz-date"), Cow::Borrowed(date.date_time()));
         let token = day.credentials.session_token();
-        if let Some(token) = token.filter(|_| self.token_mode() != SessionTokenMode::Unsigned) {
+        if let Some(token) = token.filter(|_| self.token_mode != SessionTokenMode::Unsigned) {
             signed.push_header(Cow::Borrowed("x-amz-security-token"), Cow::Borrowed(token));
         }
         let hash = signed.sha256();
@@ -119,10 +114,7 @@ impl Presigner {
     /// authentication parameter, and the expiry and time errors of
     /// [`presign_url`](crate::presign_url).
     pub fn presign_request(
-        &self,
-        request: &CanonicalRequest<'_>,
-        time: OffsetDateTime,
-        expires: Duration,
+        &self, request: &CanonicalRequest<'_>, time: OffsetDateTime, expires: Duration,
     ) -> Result<PresignedRequest, Error> {
         let (seconds, date) = self.checked_time(time, expires)?;
         let day = self.day_key(&date);

@@ -9,6 +9,7 @@
 
 use core::fmt;
 
+use crate::canonical::put;
 use crate::date::AmzDate;
 use crate::scope::CredentialScope;
 
@@ -43,26 +44,19 @@ pub struct StringToSign<'a> {
 impl<'a> StringToSign<'a> {
     /// Builds the string to sign from its three inputs.
     pub fn new(
-        date: &'a AmzDate,
-        scope: CredentialScope<'a>,
-        canonical_request_sha256: &[u8; 32],
+        date: &'a AmzDate, scope: CredentialScope<'a>, canonical_request_sha256: &[u8; 32],
     ) -> Self {
         Self { date, scope, canonical_request_sha256: *canonical_request_sha256 }
     }
-}
 
-impl StringToSign<'_> {
     /// Writes the exact bytes.
     pub(crate) fn write(&self, w: &mut impl fmt::Write) -> fmt::Result {
         let mut hash = [0u8; 64];
         // 32 bytes always fit 64 hex digits.
         let _ = hex::encode_to_slice(self.canonical_request_sha256, &mut hash);
-        for piece in [ALGORITHM, "\n", self.date.date_time(), "\n"] {
-            w.write_str(piece)?;
-        }
+        put(w, &[ALGORITHM, "\n", self.date.date_time(), "\n"])?;
         self.scope.write(w)?;
-        w.write_str("\n")?;
-        w.write_str(core::str::from_utf8(&hash).unwrap_or_default())
+        put(w, &["\n", core::str::from_utf8(&hash).unwrap_or_default()])
     }
 }
 

@@ -41,13 +41,8 @@ impl Target {
         }
         url.set_fragment(None);
         if url.path().contains(['[', ']', '^', '|']) {
-            let path = url
-                .path()
-                .replace('[', "%5B")
-                .replace(']', "%5D")
-                .replace('^', "%5E")
-                .replace('|', "%7C");
-            url.set_path(&path);
+            let path = url.path().replace('[', "%5B").replace(']', "%5D");
+            url.set_path(&path.replace('^', "%5E").replace('|', "%7C"));
         }
         Ok(Self(url))
     }

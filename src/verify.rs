@@ -179,11 +179,7 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// - [`Error::UnknownAccessKey`], [`Error::SignatureMismatch`],
     ///   [`Error::SessionTokenMismatch`].
     pub fn verify_request(
-        &self,
-        method: &str,
-        request_target: &str,
-        headers: &[(&str, &str)],
-        now: OffsetDateTime,
+        &self, method: &str, request_target: &str, headers: &[(&str, &str)], now: OffsetDateTime,
     ) -> Result<Verified, Error> {
         let received = Received::read(method, request_target)?;
         let claim = received.query_claim()?;
@@ -225,11 +221,7 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// [`Error::MixedAuthentication`] (the query has `X-Amz-*` authentication too), and
     /// [`Error::MissingHeader`] without `Authorization` or `X-Amz-Date`.
     pub fn verify_headers(
-        &self,
-        method: &str,
-        request_target: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
+        &self, method: &str, request_target: &str, headers: &[(&str, &str)], body: &[u8],
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
         let received = Received::read(method, request_target)?;
@@ -251,36 +243,19 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// query).
     #[allow(clippy::too_many_arguments, reason = "private; the parts of one check")]
     fn check(
-        &self,
-        received: &Received<'_>,
-        claim: &Claim,
-        headers: &[(&str, &str)],
-        payload_hash: &str,
-        token_signed: bool,
-        token: Option<(&str, bool)>,
-        now: OffsetDateTime,
+        &self, received: &Received<'_>, claim: &Claim, headers: &[(&str, &str)],
+        payload_hash: &str, token_signed: bool, token: Option<(&str, bool)>, now: OffsetDateTime,
     ) -> Result<Verified, Error> {
-        if let Some(expected) = &self.scope {
-            if claim.scope.region() != expected.region() {
-                return Err(Error::WrongRegion {
-                    region: claim.scope.region().to_owned(),
-                    expected: expected.region().to_owned(),
-                });
-            }
-            if claim.scope.service() != expected.service() {
-                return Err(Error::WrongService {
-                    service: claim.scope.service().to_owned(),
-                    expected: expected.service().to_owned(),
-                });
-            }
+        if let Some(expected) = self.scope.as_ref().filter(|&scope| *scope != claim.scope) {
+            let (region, service) = (claim.scope.region().into(), claim.scope.service().into());
+            return Err(if region == expected.region() {
+                Error::WrongService { service, expected: expected.service().into() }
+            } else {
+                Error::WrongRegion { region, expected: expected.region().into() }
+            });
         }
         let request = received.canonical_request(claim, token_signed, headers, payload_hash)?;
-        let host = request
-            .headers()
-            .iter()
-            .find(|(name, _)| name == "host")
-            .map(|(_, value)| value.to_string())
-            .unwrap_or_default();
+        let host = request.header("host").to_owned();
         if !self.hosts.is_empty() && !self.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
             return Err(Error::WrongHost { host, expected: self.hosts.join(", ") });
         }
@@ -363,11 +338,7 @@ fn single_header<'h>(headers: &[(&str, &'h str)], name: &str) -> Result<Option<&
 fn check_token(given: Option<&str>, expected: Option<&str>) -> Result<(), Error> {
     let reason = match (given, expected) {
         (None, None) => return Ok(()),
-        (Some(given), Some(expected))
-            if constant_time_eq(given.as_bytes(), expected.as_bytes()) =>
-        {
-            return Ok(());
-        }
+        (Some(a), Some(b)) if constant_time_eq(a.as_bytes(), b.as_bytes()) => return Ok(()),
         (None, Some(_)) => "the request has no X-Amz-Security-Token; the access key needs one",
         (Some(_), None) => "the request has an X-Amz-Security-Token; the access key has none",
         (Some(_), Some(_)) => "X-Amz-Security-Token is not the access key's session token",
