@@ -48,19 +48,13 @@ fn signature(url: &str) -> &str {
 
 /// `presign_url`'s URL, as a string.
 fn reference(
-    url: &str,
-    credentials: &Credentials,
-    scope: &Scope,
-    time: OffsetDateTime,
+    url: &str, credentials: &Credentials, scope: &Scope, time: OffsetDateTime,
 ) -> Result<String, Error> {
     presign_url(url, credentials, scope, time, EXPIRES).map(sigv4_wss::PresignedUrl::into_string)
 }
 
 fn presigned(
-    presigner: &Presigner,
-    url: &str,
-    time: OffsetDateTime,
-    expires: Duration,
+    presigner: &Presigner, url: &str, time: OffsetDateTime, expires: Duration,
 ) -> Result<String, Error> {
     presigner.presign(url, time, expires).map(sigv4_wss::PresignedUrl::into_string)
 }
