@@ -133,7 +133,8 @@ impl fmt::Debug for Redacted {
 
 /// IAM's rule for access key ids (also applied to the ids of received credentials).
 pub(crate) fn check_access_key_id(id: &str) -> Result<(), &'static str> {
-    check(id, |b| b.is_ascii_alphanumeric() || b == b'_').and(if id.len() > 128 {
+    let other = "it contains a character other than ASCII letters, digits and underscores";
+    check(id, |b| b.is_ascii_alphanumeric() || b == b'_', other).and(if id.len() > 128 {
         Err("it is longer than 128 characters")
     } else {
         Ok(())
@@ -143,17 +144,17 @@ pub(crate) fn check_access_key_id(id: &str) -> Result<(), &'static str> {
 /// Secret keys and session tokens are printable ASCII (base64 and friends); whitespace is
 /// almost always a copy-and-paste accident that AWS would answer with a bare `403`.
 fn check_printable(value: &str) -> Result<(), &'static str> {
-    check(value, |b| b.is_ascii_graphic())
+    check(value, |b| b.is_ascii_graphic(), "it contains a control or non-ASCII character")
 }
 
-/// Refuses an empty value, whitespace, and any other byte `allowed` refuses.
-fn check(value: &str, allowed: fn(u8) -> bool) -> Result<(), &'static str> {
+/// Refuses an empty value, whitespace, and (with the reason `other`) any byte not `allowed`.
+fn check(value: &str, allowed: fn(u8) -> bool, other: &'static str) -> Result<(), &'static str> {
     if value.is_empty() {
         Err("it is empty")
     } else if value.bytes().any(|b| b.is_ascii_whitespace()) {
         Err("it contains whitespace (a trailing newline from a file or environment variable?)")
     } else if !value.bytes().all(allowed) {
-        Err("it contains a character that is not allowed")
+        Err(other)
     } else {
         Ok(())
     }

@@ -5,6 +5,8 @@ use std::borrow::Cow;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, percent_encode};
 
+use crate::canonical::put;
+
 /// Everything but RFC 3986's unreserved characters.
 pub(crate) const UNRESERVED: &AsciiSet =
     &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -73,17 +75,13 @@ pub fn append_query(url: &str, pairs: &[(&str, &str)]) -> String {
     let (head, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
     let mut out = String::with_capacity(url.len() + 16 * pairs.len());
     out.push_str(head);
-    for (i, (key, value)) in pairs.iter().enumerate() {
-        let separator = match out.rfind('?') {
-            _ if i > 0 => "&",
-            None => "?",
-            Some(at) if at + 1 == out.len() || out.ends_with('&') => "",
-            Some(_) => "&",
-        };
-        out.push_str(separator);
-        out.push_str(&encode(key));
-        out.push('=');
-        out.push_str(&encode(value));
+    let mut separator = if head.contains('?') { "&" } else { "?" };
+    if separator == "&" && head.ends_with(['?', '&']) {
+        separator = "";
+    }
+    for (key, value) in pairs {
+        let _ = put(&mut out, &[separator, &encode(key), "=", &encode(value)]);
+        separator = "&";
     }
     out.push_str(fragment);
     out

@@ -228,6 +228,8 @@ impl Presigner {
         &self, url: &str, time: OffsetDateTime, expires: Duration,
     ) -> Result<PresignedUrl, Error> {
         let (seconds, date) = self.checked_time(time, expires)?;
+        let expires_at = date.time().checked_add(time::Duration::seconds(seconds.into()));
+        let expires_at = expires_at.ok_or(Error::TimeOutOfRange { year: 10_000 })?;
         let target = Target::parse(url)?;
         let day = self.day_key(&date);
         let mut digits = [0u8; 10];
@@ -259,7 +261,7 @@ impl Presigner {
             let service = self.scope.service().to_owned();
             return Err(Error::UrlTooLong { length: out.len(), max, service });
         }
-        Ok(PresignedUrl { url: out, expires_at: date.time() + Duration::from_secs(seconds.into()) })
+        Ok(PresignedUrl { url: out, expires_at })
     }
 
     /// Checks the expiry and formats the signing time.

@@ -289,18 +289,20 @@ impl<L: CredentialsLookup> Verifier<L> {
         })
     }
 
-    fn check_time(&self, claim: &Claim, now_time: OffsetDateTime) -> Result<(), Error> {
-        let (signed_at, now) = (claim.date, AmzDate::new(now_time)?);
-        let valid = claim.expires.map_or(self.clock_skew, |s| Duration::from_secs(s.into()));
-        let (skew_secs, valid_secs) = (self.clock_skew.as_secs(), valid.as_secs());
-        if now_time + self.clock_skew < signed_at.time() {
+    fn check_time(&self, claim: &Claim, now: OffsetDateTime) -> Result<(), Error> {
+        // In whole seconds, as SigV4 counts them, and wide enough never to overflow.
+        let (signed_at, now) = (claim.date, AmzDate::new(now)?);
+        let age = i128::from(now.unix_timestamp()) - i128::from(signed_at.unix_timestamp());
+        let skew_secs = self.clock_skew.as_secs();
+        let valid_secs = claim.expires.map_or(skew_secs, u64::from);
+        if age < -i128::from(skew_secs) {
             return Err(Error::NotYetValid { signed_at, now, skew_secs });
-        } else if now_time > signed_at.time() + valid {
+        } else if age > i128::from(valid_secs) {
             return Err(Error::Expired { signed_at, valid_secs, now });
         }
-        match self.max_age {
-            Some(age) if now_time > signed_at.time() + age => {
-                Err(Error::SignedTooLongAgo { signed_at, max_age_secs: age.as_secs(), now })
+        match self.max_age.map(|age| age.as_secs()) {
+            Some(max_age_secs) if age > i128::from(max_age_secs) => {
+                Err(Error::SignedTooLongAgo { signed_at, max_age_secs, now })
             }
             _ => Ok(()),
         }
