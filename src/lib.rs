@@ -5,9 +5,10 @@
 //! [`Verifier`]: Verifier
 //! [`inspect`]: inspect
 //! [`append_query`]: append_query
-//! [`SessionTokenMode`]: SessionTokenMode
+//! [`uri_encode`]: uri_encode
 //! [`Error`]: Error
 //! [`CanonicalRequest`]: CanonicalRequest
+//! [`CanonicalRequest::from_url`]: CanonicalRequest::from_url
 //! [`CredentialScope`]: CredentialScope
 //! [`StringToSign`]: StringToSign
 //! [`SigningKey`]: SigningKey

@@ -153,7 +153,7 @@ pub struct SignedRequest {
 impl SignedRequest {
     /// The headers to add to the request, in this order: `X-Amz-Security-Token` (temporary
     /// credentials only, signed or not), `X-Amz-Date`, `Authorization`.
-    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
         let token = self.session_token.as_deref().map(|t| (SECURITY_TOKEN, t));
         token
             .into_iter()

@@ -167,7 +167,8 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// # Errors
     ///
     /// - [`Error::InvalidMethod`], [`Error::InvalidRequestTarget`], [`Error::AmbiguousQuery`]:
-    ///   not a request a client sends for a signed URL;
+    ///   not a request a client sends for a signed URL; [`Error::MixedAuthentication`]: it has
+    ///   an `Authorization` header too;
     /// - [`Error::MissingParameter`], [`Error::RepeatedParameter`],
     ///   [`Error::MalformedParameter`], [`Error::MalformedCredential`],
     ///   [`Error::ExpiresOutOfRange`]: not a well-formed presigned request;
@@ -182,6 +183,9 @@ impl<L: CredentialsLookup> Verifier<L> {
         &self, method: &str, request_target: &str, headers: &[(&str, &str)], now: OffsetDateTime,
     ) -> Result<Verified, Error> {
         let received = Received::read(method, request_target)?;
+        if single_header(headers, "authorization")?.is_some() {
+            return Err(Error::MixedAuthentication);
+        }
         let claim = received.query_claim()?;
         let sign_token = self.session_token.signs_in_query(claim.scope.service());
         let token = received.query_token().map(|token| (token, true));
@@ -228,10 +232,10 @@ impl<L: CredentialsLookup> Verifier<L> {
         if received.has_query_auth() {
             return Err(Error::MixedAuthentication);
         }
-        let claim = Claim::from_headers(
-            single_header(headers, "authorization")?.unwrap_or_default(),
-            single_header(headers, "x-amz-date")?.unwrap_or_default(),
-        )?;
+        let required = |name: &str| {
+            single_header(headers, name)?.ok_or_else(|| Error::MissingHeader { name: name.into() })
+        };
+        let claim = Claim::from_headers(required("authorization")?, required("x-amz-date")?)?;
         let payload_hash = hex::encode(Sha256::digest(body));
         let token = single_header(headers, "x-amz-security-token")?.map(|t| (t.trim(), false));
         let token_signed = claim.signed_headers.iter().any(|n| n == "x-amz-security-token");
