@@ -230,12 +230,8 @@ enum Verdict {
 
 /// Checks layers 1 to 3 against the suite's files.
 fn check_layers(
-    name: &str,
-    variant: Variant,
-    ctx: &Context,
-    canonical: &CanonicalRequest<'_>,
-    string_to_sign: &str,
-    signature: &Signature,
+    name: &str, variant: Variant, ctx: &Context, canonical: &CanonicalRequest<'_>,
+    string_to_sign: &str, signature: &Signature,
 ) {
     assert_eq!(
         canonical.unredacted(),
@@ -438,10 +434,7 @@ fn check_verifier(name: &str, variant: Variant, ctx: &Context, sent: &Request, v
 }
 
 fn verify(
-    verifier: &Verifier<Credentials>,
-    variant: Variant,
-    sent: &Request,
-    now: OffsetDateTime,
+    verifier: &Verifier<Credentials>, variant: Variant, sent: &Request, now: OffsetDateTime,
 ) -> Result<Verified, Error> {
     let headers: Vec<(&str, &str)> =
         sent.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
@@ -575,11 +568,7 @@ fn signed_header_names(variant: Variant, sent: &Request) -> Vec<String> {
 /// An accepted request changed in one byte: its signature, its path, each query value, each
 /// header value and its body (header variant), each on its own.
 fn check_tampered(
-    label: &str,
-    variant: Variant,
-    ctx: &Context,
-    verifier: &Verifier<Credentials>,
-    sent: &Request,
+    label: &str, variant: Variant, ctx: &Context, verifier: &Verifier<Credentials>, sent: &Request,
 ) {
     let signed_headers = signed_header_names(variant, sent);
     let mut cases: Vec<(String, Request, Tampered)> = Vec::new();

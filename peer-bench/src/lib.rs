@@ -152,9 +152,7 @@ impl SigV4WssVerify {
     ///
     /// If the request does not verify.
     pub fn verify(
-        &self,
-        target: &str,
-        now: OffsetDateTime,
+        &self, target: &str, now: OffsetDateTime,
     ) -> Result<sigv4_wss::Verified, sigv4_wss::Error> {
         self.verifier.verify_request("GET", target, &[("host", HOST)], now)
     }
