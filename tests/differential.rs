@@ -521,7 +521,7 @@ fn fixture_is_well_formed() {
     assert_eq!(iot_on_other_oracle, 0, "IoT cases must use aws-c-auth (crt)");
 }
 
-/// The fixture's oracles agree with the signatures published in `research/peer-bench.md`
+/// The fixture's oracles agree with the signatures published in the project's peer measurements
 /// (main case and edge cases), which five implementations produced independently.
 #[test]
 fn fixture_agrees_with_peer_bench() {

@@ -3,7 +3,7 @@
 //! layout; and the errors for requests that cannot be inspected.
 //!
 //! The canonical request and string to sign of the main case are those of
-//! `research/peer-bench.md` (the token elided there as here), and botocore 1.44.5 logs the
+//! the project's peer measurements (the token elided there as here), and botocore 1.44.5 logs the
 //! string to sign of the main case without a token. The fixture's oracle URLs
 //! (`tests/data/differential.json`) check the string to sign of every case: signed with the
 //! case's secret by an HMAC-SHA256 written here (the `hmac` and `sha2` crates), it gives the
@@ -26,7 +26,7 @@ use time::macros::datetime;
 
 const HOST: &str = "abc123defg.execute-api.us-east-1.amazonaws.com";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-/// The 800-character session token of `research/peer-bench.md`, as encoded in a URL.
+/// The 800-character session token of the project's peer measurements, as encoded in a URL.
 const ENCODED_TOKEN: &str = "IQoJb3JpZ2luX2VjEJr%2F%2F%2F%2F%2F%2F%2F%2F%2F%2FwEaCXVzLWVhc3QtMSJHMEUCIQDXJ62MUWkthd35iJo0K%2FCDygjzms46f5cO81VNm0Vyhu855%2FI5mq04eplbna3CYiuWvE4%2Bm6YoSX%2BOzKSvewz3Lwqz6pEf67RUEAnt2G3Ema7DJ59JuXjTavNpQmDpA8q56rjjqo40DQ0eibyRlRGofAc6CfMWj%2BUs6lDtXuO4vs3KxDpMYBgaBhBX59xACH7unN4vcy1UKXe%2BszpOnompHhgtUFnpQ8U1H1MCm18M6kS%2FRsFjVObI6iujnXCx%2FBgZe6IqpDzUA2ENbNONSRzvBAVNm6li8ppwXEb39EI9cR00NIGfBKUbA%2BahFixOGm7o%2FMnWosGjxNoEJGzZMyBMGeYtMpTppF9BCo%2Fk0uz8Rx7xzPVybRojfmiciZ%2FdvQeCRkWiNGtFnrmYLu%2B4b7%2BrbjiXt40DlJvLadrLmC9Sbn8VyJyrkAuxJS4lKutDN%2FNIRJPG6Z1TleP6PKtVKFVFAcIJAcO0mNv9cvexfbOCvykXFCvNN3dmyoubwKr9xMgS5HBQjWnnd%2BegySvCcfaBvTp6KU7VdSTeOtLXo98UpQWUjVK6bEGVhg6ccF6%2B6T%2BKH2yEl%2B%2BBMzWC7AxaYxFcsfw61krDcNZnJWpkjvpukluXJz8t0gYJwqd861j%2FUPORbp3kj8fLLT6ROvX2aGWkAzeyl%2FkuEQxc7HNgTIZjg7uFIsvetkiI2%2B3L9uzhvMl2R2PYUsWNSzOyeTwMvQjgmqEgJXc%2FOfNMqYLtaN%3D%3D";
 const SIGNATURE: &str = "4fc3689a4477c18d6e19bf81d8f3b724b02886cd4ac45891af93dce35469328b";
 const AUTH: &str = "X-Amz-Algorithm=AWS4-HMAC-SHA256\
@@ -44,7 +44,7 @@ fn main_url_with_token() -> String {
     format!("wss://{HOST}{}", main_target_with_token())
 }
 
-/// The canonical request of peer-bench.md, token redacted.
+/// The canonical request of the project's peer measurements, token redacted.
 const MAIN_CANONICAL_REQUEST: &str = "GET\n/dev\n\
     X-Amz-Algorithm=AWS4-HMAC-SHA256\
     &X-Amz-Credential=AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request\

@@ -1,5 +1,5 @@
 //! `presign_url` and `Presigner::presign` on `wss://` URLs, against signatures that
-//! independent implementations agree on: the main case of `research/peer-bench.md`, which
+//! independent implementations agree on: the main case of the project's peer measurements, which
 //! aws-sigv4, botocore, @smithy/signature-v4, aws-c-auth and aws4 all sign identically, its
 //! edge cases where the oracles agree, and URLs built with `append_query` (signed by botocore
 //! 1.44.5 and by a SigV4 written with Python's `hmac`). Also `PresignedUrl::expires_at` and
@@ -22,7 +22,7 @@ use time::macros::datetime;
 
 const HOST: &str = "abc123defg.execute-api.us-east-1.amazonaws.com";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-/// The 800-character session token of peer-bench.md.
+/// The 800-character session token of the project's peer measurements.
 const TOKEN: &str = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDXJ62MUWkthd35iJo0K/CDygjzms46f5cO81VNm0Vyhu855/I5mq04eplbna3CYiuWvE4+m6YoSX+OzKSvewz3Lwqz6pEf67RUEAnt2G3Ema7DJ59JuXjTavNpQmDpA8q56rjjqo40DQ0eibyRlRGofAc6CfMWj+Us6lDtXuO4vs3KxDpMYBgaBhBX59xACH7unN4vcy1UKXe+szpOnompHhgtUFnpQ8U1H1MCm18M6kS/RsFjVObI6iujnXCx/BgZe6IqpDzUA2ENbNONSRzvBAVNm6li8ppwXEb39EI9cR00NIGfBKUbA+ahFixOGm7o/MnWosGjxNoEJGzZMyBMGeYtMpTppF9BCo/k0uz8Rx7xzPVybRojfmiciZ/dvQeCRkWiNGtFnrmYLu+4b7+rbjiXt40DlJvLadrLmC9Sbn8VyJyrkAuxJS4lKutDN/NIRJPG6Z1TleP6PKtVKFVFAcIJAcO0mNv9cvexfbOCvykXFCvNN3dmyoubwKr9xMgS5HBQjWnnd+egySvCcfaBvTp6KU7VdSTeOtLXo98UpQWUjVK6bEGVhg6ccF6+6T+KH2yEl++BMzWC7AxaYxFcsfw61krDcNZnJWpkjvpukluXJz8t0gYJwqd861j/UPORbp3kj8fLLT6ROvX2aGWkAzeyl/kuEQxc7HNgTIZjg7uFIsvetkiI2+3L9uzhvMl2R2PYUsWNSzOyeTwMvQjgmqEgJXc/OfNMqYLtaN==";
 
 /// The main case's signature without a token; also that of every URL that sends the same
@@ -69,7 +69,7 @@ fn main_case_without_token_is_byte_identical_to_the_reference() {
 
 #[test]
 fn main_case_with_token_is_byte_identical_to_the_reference() {
-    // Copied verbatim from peer-bench.md, where five implementations agree on it.
+    // Copied verbatim from the project's peer measurements, where five implementations agree on it.
     const EXPECTED: &str = "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev?room=lobby&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20200131%2Fus-east-1%2Fexecute-api%2Faws4_request&X-Amz-Date=20200131T100233Z&X-Amz-Expires=300&X-Amz-SignedHeaders=host&X-Amz-Signature=4fc3689a4477c18d6e19bf81d8f3b724b02886cd4ac45891af93dce35469328b&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEJr%2F%2F%2F%2F%2F%2F%2F%2F%2F%2FwEaCXVzLWVhc3QtMSJHMEUCIQDXJ62MUWkthd35iJo0K%2FCDygjzms46f5cO81VNm0Vyhu855%2FI5mq04eplbna3CYiuWvE4%2Bm6YoSX%2BOzKSvewz3Lwqz6pEf67RUEAnt2G3Ema7DJ59JuXjTavNpQmDpA8q56rjjqo40DQ0eibyRlRGofAc6CfMWj%2BUs6lDtXuO4vs3KxDpMYBgaBhBX59xACH7unN4vcy1UKXe%2BszpOnompHhgtUFnpQ8U1H1MCm18M6kS%2FRsFjVObI6iujnXCx%2FBgZe6IqpDzUA2ENbNONSRzvBAVNm6li8ppwXEb39EI9cR00NIGfBKUbA%2BahFixOGm7o%2FMnWosGjxNoEJGzZMyBMGeYtMpTppF9BCo%2Fk0uz8Rx7xzPVybRojfmiciZ%2FdvQeCRkWiNGtFnrmYLu%2B4b7%2BrbjiXt40DlJvLadrLmC9Sbn8VyJyrkAuxJS4lKutDN%2FNIRJPG6Z1TleP6PKtVKFVFAcIJAcO0mNv9cvexfbOCvykXFCvNN3dmyoubwKr9xMgS5HBQjWnnd%2BegySvCcfaBvTp6KU7VdSTeOtLXo98UpQWUjVK6bEGVhg6ccF6%2B6T%2BKH2yEl%2B%2BBMzWC7AxaYxFcsfw61krDcNZnJWpkjvpukluXJz8t0gYJwqd861j%2FUPORbp3kj8fLLT6ROvX2aGWkAzeyl%2FkuEQxc7HNgTIZjg7uFIsvetkiI2%2B3L9uzhvMl2R2PYUsWNSzOyeTwMvQjgmqEgJXc%2FOfNMqYLtaN%3D%3D";
     let url = presign(&format!("wss://{HOST}/dev?room=lobby"), Some(TOKEN));
     assert_eq!(url, EXPECTED);
@@ -123,7 +123,7 @@ fn presigner_signs_with_replaced_credentials() {
     assert!(!after.as_str().contains("X-Amz-Security-Token"));
 }
 
-/// Edge cases from peer-bench.md where botocore, @smithy/signature-v4, aws-c-auth and aws4
+/// Edge cases from the project's peer measurements where botocore, @smithy/signature-v4, aws-c-auth and aws4
 /// agree (the aws-sigv4 value is listed there too when it is right).
 #[test]
 fn edge_cases_agree_with_the_reference_implementations() {

@@ -6,7 +6,7 @@
 //! `AKIDEXAMPLE`, the AWS documentation's example secret, 2020-01-31T10:02:33Z, 300 s):
 //! botocore 1.44.5 (`SigV4QueryAuth`), @smithy/signature-v4 5.7.5 and aws-c-auth through
 //! awscrt 0.38.1 (told to omit the token for IoT, as the AWS IoT Device SDKs do); each comment
-//! names the ones that were run and agreed. URL lengths come from `research/peer-bench.md` (the
+//! names the ones that were run and agreed. URL lengths come from the project's peer measurements (the
 //! main case without a token is 333 characters).
 #![allow(
     clippy::unwrap_used,
@@ -27,7 +27,7 @@ use time::macros::datetime;
 
 const AKID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-/// The 800-character session token of `research/peer-bench.md`.
+/// The 800-character session token of the project's peer measurements.
 const TOKEN: &str = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDXJ62MUWkthd35iJo0K/CDygjzms46f5cO81VNm0Vyhu855/I5mq04eplbna3CYiuWvE4+m6YoSX+OzKSvewz3Lwqz6pEf67RUEAnt2G3Ema7DJ59JuXjTavNpQmDpA8q56rjjqo40DQ0eibyRlRGofAc6CfMWj+Us6lDtXuO4vs3KxDpMYBgaBhBX59xACH7unN4vcy1UKXe+szpOnompHhgtUFnpQ8U1H1MCm18M6kS/RsFjVObI6iujnXCx/BgZe6IqpDzUA2ENbNONSRzvBAVNm6li8ppwXEb39EI9cR00NIGfBKUbA+ahFixOGm7o/MnWosGjxNoEJGzZMyBMGeYtMpTppF9BCo/k0uz8Rx7xzPVybRojfmiciZ/dvQeCRkWiNGtFnrmYLu+4b7+rbjiXt40DlJvLadrLmC9Sbn8VyJyrkAuxJS4lKutDN/NIRJPG6Z1TleP6PKtVKFVFAcIJAcO0mNv9cvexfbOCvykXFCvNN3dmyoubwKr9xMgS5HBQjWnnd+egySvCcfaBvTp6KU7VdSTeOtLXo98UpQWUjVK6bEGVhg6ccF6+6T+KH2yEl++BMzWC7AxaYxFcsfw61krDcNZnJWpkjvpukluXJz8t0gYJwqd861j/UPORbp3kj8fLLT6ROvX2aGWkAzeyl/kuEQxc7HNgTIZjg7uFIsvetkiI2+3L9uzhvMl2R2PYUsWNSzOyeTwMvQjgmqEgJXc/OfNMqYLtaN==";
 const MAIN_URL: &str = "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev?room=lobby";
 const IOT_URL: &str = "wss://a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com/mqtt";
@@ -150,7 +150,7 @@ fn a_long_sts_token_can_push_an_execute_api_url_over_the_limit() {
             service: "execute-api".to_owned()
         }
     );
-    // The one-token URL of peer-bench.md is 1227 characters, well within the limit.
+    // The one-token URL of the project's peer measurements is 1227 characters, well within the limit.
     assert_eq!(presign(MAIN_URL, Some(TOKEN), &scope).unwrap().len(), 1227);
 }
 
@@ -290,7 +290,7 @@ fn iot_fips_endpoint_is_inferred_and_signed_like_the_oracles() {
 fn other_services_sign_the_token_and_still_put_it_last() {
     let scope = Scope::new("us-east-1", EXECUTE_API).unwrap();
     let url = presign(MAIN_URL, Some(TOKEN), &scope).unwrap();
-    // peer-bench.md: aws-sigv4, botocore, smithy, aws-c-auth and aws4 agree.
+    // the project's peer measurements: aws-sigv4, botocore, smithy, aws-c-auth and aws4 agree.
     assert_eq!(signature(&url), "4fc3689a4477c18d6e19bf81d8f3b724b02886cd4ac45891af93dce35469328b");
     assert_eq!(param_names(&url)[1..], AUTH_ORDER);
     let verified = Verifier::new(creds(Some(TOKEN)), &scope).verify_url(&url, T0).unwrap();

@@ -1,21 +1,16 @@
 //! Side-by-side: `cargo bench -p peer-bench`. One group, `presign`, with the function ids
 //! `sigv4-wss-warm`, `sigv4-wss-cold`, `aws-sigv4`, `floor` and `floor-cold`, each for the
-//! parameters `token` and `no-token`, all presigning the main case of peer-bench.md.
-//!
-//! A second group, `derive`, times the signing-key derivation alone: the crate's
-//! (`SigningKey::derive`, which runs the four HMACs on SHA-256's block function) and the one
-//! inside `floor-cold` (the `hmac` crate). The difference is part of `sigv4-wss-cold` against
-//! `floor-cold`, so BENCHMARKS.md reports it beside that ratio.
+//! parameters `token` and `no-token`, all presigning the main case of the project's peer measurements.
+//! `sigv4-wss-verify` is a `Verifier` (its key cached) checking the warm presigner's URL as a
+//! server receives it: the request target and the `Host` header.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use peer_bench::{
-    AwsSigV4, Case, Floor, REGION, SECRET_ACCESS_KEY, SERVICE, SigV4WssCold, SigV4WssVerify,
-    SigV4WssWarm, URL, derive_signing_key, time,
+    AwsSigV4, Case, Floor, SECRET_ACCESS_KEY, SigV4WssCold, SigV4WssVerify, SigV4WssWarm, URL, time,
 };
-use sigv4_wss::SigningKey;
 
 fn presign(c: &mut Criterion) {
     let mut group = c.benchmark_group("presign");
@@ -53,24 +48,6 @@ fn presign(c: &mut Criterion) {
     group.finish();
 }
 
-fn derive(c: &mut Criterion) {
-    let mut group = c.benchmark_group("derive");
-    group.bench_function("sigv4-wss", |b| {
-        b.iter(|| {
-            SigningKey::derive(
-                black_box(SECRET_ACCESS_KEY),
-                black_box("20200131"),
-                black_box(REGION),
-                black_box(SERVICE),
-            )
-        });
-    });
-    group.bench_function("hmac-crate", |b| {
-        b.iter(|| derive_signing_key(black_box(SECRET_ACCESS_KEY), black_box("20200131")));
-    });
-    group.finish();
-}
-
 fn config() -> Criterion {
     Criterion::default()
         .sample_size(100)
@@ -82,6 +59,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = presign, derive
+    targets = presign
 }
 criterion_main!(benches);

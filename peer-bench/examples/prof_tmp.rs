@@ -13,35 +13,45 @@ fn best(mut f: impl FnMut()) -> f64 {
     best
 }
 fn main() {
-    let which = std::env::args().nth(1).unwrap_or_default();
+    let args: Vec<String> = std::env::args().collect();
+    let which = args.get(1).cloned().unwrap_or_default();
+    if which == "cg" {
+        let case = if args[3] == "no-token" { Case::NoToken } else { Case::Token };
+        let n: usize = args[4].parse().unwrap();
+        match args[2].as_str() {
+            "warm" => {
+                let w = SigV4WssWarm::new(case);
+                for _ in 0..n {
+                    black_box(w.presign(black_box(URL), time()));
+                }
+            }
+            "cold" => {
+                let c = SigV4WssCold::new(case);
+                for _ in 0..n {
+                    black_box(c.presign(black_box(URL), time()));
+                }
+            }
+            "verify" => {
+                let v = SigV4WssVerify::new(case);
+                for _ in 0..n {
+                    let _ = black_box(v.verify(black_box(v.target()), time()));
+                }
+            }
+            "floor" => {
+                let f = Floor::new(case);
+                for _ in 0..n {
+                    black_box(f.sign(black_box(f.bytes())));
+                }
+            }
+            _ => {}
+        }
+        return;
+    }
     for case in Case::ALL {
-        let case = if which == "perf2" {
-            Case::NoToken
-        } else {
-            case
-        };
         let w = SigV4WssWarm::new(case);
         let c = SigV4WssCold::new(case);
         let v = SigV4WssVerify::new(case);
         let fl = Floor::new(case);
-        if which == "perf" || which == "perf2" {
-            for _ in 0..300_000 {
-                black_box(w.presign(black_box(URL), time()));
-            }
-            return;
-        }
-        if which == "perfc" {
-            for _ in 0..300_000 {
-                black_box(c.presign(black_box(URL), time()));
-            }
-            return;
-        }
-        if which == "perfv" {
-            for _ in 0..300_000 {
-                let _ = black_box(v.verify(black_box(v.target()), time()));
-            }
-            return;
-        }
         let warm = best(|| {
             black_box(w.presign(black_box(URL), time()));
         });

@@ -1,5 +1,5 @@
 //! The contestants of the side-by-side benchmark, each presigning the main case of the
-//! project's peer measurements (`research/peer-bench.md`): `sigv4-wss` warm and cold,
+//! project's peer measurements: `sigv4-wss` warm and cold,
 //! `aws-sigv4` doing the whole job a caller must do to get the URL string, and the floor that
 //! the cryptography sets, written here with `sha2` and `hmac` directly.
 //!
@@ -28,7 +28,7 @@ pub const ACCESS_KEY_ID: &str = "AKIDEXAMPLE";
 pub const SECRET_ACCESS_KEY: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 /// `X-Amz-Expires`.
 pub const EXPIRES: Duration = Duration::from_secs(300);
-/// The 800-character session token of peer-bench.md (13 `+`, 21 `/`, `==`).
+/// The 800-character session token of the project's peer measurements (13 `+`, 21 `/`, `==`).
 pub const TOKEN: &str = concat!(
     "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDXJ62MUWkthd35iJo0K/CDygjzms46f5c",
     "O81VNm0Vyhu855/I5mq04eplbna3CYiuWvE4+m6YoSX+OzKSvewz3Lwqz6pEf67RUEAnt2G3Ema7DJ59JuXjTav",
@@ -323,7 +323,7 @@ impl Floor {
         }
     }
 
-    /// The canonical request of the main case, as peer-bench.md spells it out.
+    /// The canonical request of the main case, as the project's peer measurements spell it out.
     #[must_use]
     pub fn canonical_request(case: Case) -> String {
         let credential = strict_encode("AKIDEXAMPLE/20200131/us-east-1/execute-api/aws4_request");

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Copied unchanged from the sigv4-wss project's shared oracle set (shared/oracles/botocore_presign.py,
+# Copied unchanged from the sigv4-wss project's shared oracle set (botocore_presign.py,
 # read-only reference material that came with the project); only these lines were added.
 # Test tooling for tests/differential.rs: see tests/oracles/README.md.
 """SigV4 query-string presigning oracle backed by botocore.
