@@ -57,5 +57,4 @@ const _: () = {
     const fn shared<T: Send + Sync>() {}
     shared::<Presigner>();
     shared::<Verifier<std::collections::HashMap<String, Credentials>>>();
-    shared::<Verifier<std::sync::Arc<Credentials>>>();
 };

@@ -50,6 +50,8 @@ impl<'a> Received<'a> {
             return invalid("it has a '#', which clients never send");
         } else if path.split('/').any(|segment| matches!(&*decode(segment), b"." | b"..")) {
             return invalid("it has a '.' or '..' segment, which clients resolve before sending");
+        } else if path.contains("//") {
+            return invalid("it has an empty segment ('//'), which the signature does not cover");
         }
         let ambiguous = |reason| Err(Error::AmbiguousQuery { reason });
         if query.contains('+') {

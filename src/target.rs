@@ -38,6 +38,9 @@ impl Target {
         }
         if !url.username().is_empty() || url.password().is_some() {
             return Err(Error::UserInfoInUrl);
+        } else if url.path().contains("//") {
+            let reason = "an empty path segment (//), which SigV4 signs as none; remove it".into();
+            return Err(Error::InvalidUrl { reason });
         }
         url.set_fragment(None);
         if url.path().contains(['[', ']', '^', '|']) {

@@ -13,17 +13,11 @@ pub struct Verified {
     pub(crate) scope: Scope,
     pub(crate) signed_at: AmzDate,
     pub(crate) expires: Option<Duration>,
-    pub(crate) session_token: TokenUse,
+    /// Whether the request has a session token, and whether it is signed.
+    pub(crate) session_token: (bool, bool),
     pub(crate) host: String,
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum TokenUse {
-    None,
-    Signed,
-    Unsigned,
 }
 
 impl Verified {
@@ -49,13 +43,13 @@ impl Verified {
 
     /// Whether the request carries a session token (temporary credentials).
     pub fn has_session_token(&self) -> bool {
-        self.session_token != TokenUse::None
+        self.session_token.0
     }
 
     /// Whether the session token was part of the signature (`false` for IoT's token appended
     /// after signing, and when there is no token).
     pub fn session_token_signed(&self) -> bool {
-        self.session_token == TokenUse::Signed
+        self.session_token.1
     }
 
     /// The `Host` the request was sent and signed for.

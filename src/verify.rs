@@ -18,7 +18,7 @@ use crate::presign::{Presigner, SessionTokenMode};
 use crate::received::{Claim, Received};
 use crate::scope::Scope;
 use crate::target::Target;
-use crate::verified::{TokenUse, Verified};
+use crate::verified::Verified;
 
 /// The clock skew a [`Verifier`] allows by default: 5 minutes, as AWS services do.
 pub const DEFAULT_CLOCK_SKEW: Duration = Duration::from_secs(300);
@@ -282,11 +282,7 @@ impl<L: CredentialsLookup> Verifier<L> {
             scope: claim.scope.clone(),
             signed_at: claim.date,
             expires: claim.expires.map(|s| Duration::from_secs(s.into())),
-            session_token: match token {
-                None => TokenUse::None,
-                Some(_) if token_signed => TokenUse::Signed,
-                Some(_) => TokenUse::Unsigned,
-            },
+            session_token: (token.is_some(), token.is_some() && token_signed),
             host,
             path: received.path.to_owned(),
             query,

@@ -24,10 +24,11 @@
 //! AWS IoT and for a session-token mode). Cases with a `session_token_mode` are presigned with
 //! a `Presigner` set to that mode, the others with `presign_url`.
 //!
-//! One input the crate refuses by design: a URL with a user name and password
-//! (`Error::UserInfoInUrl`, WebSocket clients would send them as an `Authorization` header).
-//! For that case the oracle's URL is compared with the crate's URL for the same input without
-//! the user information, which is the request the oracle signed.
+//! Three inputs the crate refuses by design: a URL with a user name and password
+//! (`Error::UserInfoInUrl`, WebSocket clients would send them as an `Authorization` header)
+//! and two paths with an empty segment (`//`, which SigV4 signs as none, so a signature cannot
+//! tell which path was meant). For those the oracle's URL is compared with the crate's URL for
+//! the input without the user information, or with `//` as `/`: the request the oracle signed.
 //!
 //! With `SIGV4_WSS_DIFFERENTIAL_OUT=<file>` the crate's URL for every case (or `error: …` where
 //! it refuses the input) is also written to `<file>` (a JSON object, case name to URL) so that
@@ -56,9 +57,16 @@ use time::format_description::well_known::Rfc3339;
 
 const FIXTURE: &str = include_str!("data/differential.json");
 
-/// The case whose input the crate refuses, the error, and the user information to remove
-/// to get the request the oracle signed.
-const USERINFO_CASE: (&str, &str) = ("userinfo", "user:pass@");
+/// A case whose input the crate refuses: its name, the error, and the edit of the URL (text to
+/// replace, replacement) that gives the request the oracle signed.
+type Refused = (&'static str, fn(&Error) -> bool, &'static str, &'static str);
+
+/// The cases whose input the crate refuses.
+const REFUSED: [Refused; 3] = [
+    ("path-double-slash-and-dot", |e| matches!(e, Error::InvalidUrl { .. }), "//", "/"),
+    ("path-trailing-double-slash", |e| matches!(e, Error::InvalidUrl { .. }), "//", "/"),
+    ("userinfo", |e| *e == Error::UserInfoInUrl, "user:pass@", ""),
+];
 
 /// One case of the fixture.
 #[derive(Clone)]
@@ -143,16 +151,19 @@ impl Case {
         self.try_presign_url(self.url()).map(PresignedUrl::into_string)
     }
 
-    /// The crate's URL for the request the oracle signed: the case's input, or for the case
-    /// the crate refuses, that input without the user information (after checking the
-    /// refusal).
+    /// The crate's URL for the request the oracle signed: the case's input, or for a case
+    /// the crate refuses, that input edited as [`REFUSED`] says (after checking the refusal).
     fn presign(&self) -> String {
-        let url = if self.name == USERINFO_CASE.0 {
-            assert_eq!(self.try_presign(), Err(Error::UserInfoInUrl), "case {}", self.name);
-            assert!(self.url().contains(USERINFO_CASE.1), "case {}", self.name);
-            self.url().replacen(USERINFO_CASE.1, "", 1)
-        } else {
-            self.url().to_owned()
+        let url = match REFUSED.iter().find(|(name, ..)| *name == self.name) {
+            Some((_, refusal, from, to)) => {
+                let result = self.try_presign();
+                assert!(result.as_ref().is_err_and(refusal), "case {}: {result:?}", self.name);
+                // After the scheme's own `//`.
+                let (scheme, rest) = self.url().split_once("://").unwrap();
+                assert!(rest.contains(from), "case {}", self.name);
+                format!("{scheme}://{}", rest.replacen(from, to, 1))
+            }
+            None => self.url().to_owned(),
         };
         self.try_presign_url(&url)
             .unwrap_or_else(|e| panic!("case {}: presign failed: {e}", self.name))
@@ -300,17 +311,18 @@ fn session_token_modes_match_aws_c_auth() {
     assert_eq!(check(|c| c.mode().is_some()), 2);
 }
 
-/// The only refused input: the crate does not sign a URL with user information, and the
-/// oracle (which drops it) signed the request without it.
+/// The refused inputs are exactly those of [`REFUSED`], and for each the request the oracle
+/// signed (user information dropped, `//` as `/`) matches.
 #[test]
-fn userinfo_is_refused_and_the_request_without_it_matches() {
+fn refused_inputs_are_refused_and_the_requests_the_oracles_signed_match() {
     let cases = cases();
-    let case = cases.iter().find(|c| c.name == USERINFO_CASE.0).unwrap();
-    assert_eq!(case.try_presign(), Err(Error::UserInfoInUrl));
-    assert_eq!(check(|c| c.name == USERINFO_CASE.0), 1);
-    let refused: Vec<&str> =
+    for (name, ..) in REFUSED {
+        assert_eq!(check(|c| c.name == name), 1, "{name}");
+    }
+    let mut refused: Vec<&str> =
         cases.iter().filter(|c| c.try_presign().is_err()).map(|c| c.name.as_str()).collect();
-    assert_eq!(refused, [USERINFO_CASE.0]);
+    refused.sort_unstable();
+    assert_eq!(refused, REFUSED.map(|(name, ..)| name));
 }
 
 /// The query parameters of `url` that are not `X-Amz-*` authentication ones (which are all
@@ -458,7 +470,14 @@ fn every_oracle_url_verifies() {
     let mut failures = String::new();
     for case in cases() {
         let result = case.verifier().verify_url(&case.oracle_url, case.time());
-        match (refused_by_the_verifier(&case.name), result) {
+        // An oracle URL with `//` in its path is refused as the crate's input was.
+        let refusal = match case.name.as_str() {
+            "path-double-slash-and-dot" | "path-trailing-double-slash" => {
+                Some((|e| matches!(e, Error::InvalidUrl { .. })) as fn(&Error) -> bool)
+            }
+            name => refused_by_the_verifier(name),
+        };
+        match (refusal, result) {
             (None, Ok(verified)) => {
                 let mut query: Vec<Param> = verified
                     .query()

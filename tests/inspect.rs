@@ -259,7 +259,8 @@ fn sign(secret: &str, string_to_sign: &str) -> String {
 
 /// Every oracle URL of the differential fixture: its string to sign, signed with the case's
 /// secret, is the oracle's signature. The two cases that set a session-token mode against the
-/// service's default are left out: `inspect` follows the service's rule.
+/// service's default are left out (`inspect` follows the service's rule), and the two whose
+/// path has an empty segment are refused, as presigning refuses them.
 #[test]
 fn the_string_to_sign_of_every_oracle_url_gives_its_signature() {
     let fixture: Value = serde_json::from_str(include_str!("data/differential.json")).unwrap();
@@ -268,6 +269,14 @@ fn the_string_to_sign_of_every_oracle_url_gives_its_signature() {
         let (name, input) = (case["name"].as_str().unwrap(), &case["input"]);
         let url = case["oracle_url"].as_str().unwrap();
         if input.get("session_token_mode").is_some() {
+            continue;
+        }
+        if name.contains("double-slash") {
+            let refused = inspect(url);
+            assert!(
+                matches!(refused, Err(Error::InvalidUrl { .. })),
+                "{name}: {refused:?}"
+            );
             continue;
         }
         let inspection = inspect(url).unwrap_or_else(|e| panic!("case {name}: {e}"));
@@ -282,7 +291,7 @@ fn the_string_to_sign_of_every_oracle_url_gives_its_signature() {
         assert_eq!(inspection.expires_secs().map(u64::from), input["expires"].as_u64(), "{name}");
         checked += 1;
     }
-    assert_eq!(checked, fixture["cases"].as_array().unwrap().len() - 2);
+    assert_eq!(checked, fixture["cases"].as_array().unwrap().len() - 4);
 }
 
 #[test]

@@ -165,7 +165,9 @@ fn random_url(rng: &mut Rng) -> String {
     if rng.below(6) > 0 {
         for _ in 0..=rng.below(4) {
             path.push('/');
-            path.push_str(&rng.string(&segment_pool, 4));
+            // Mostly not empty: an empty segment (`//`) is refused, a quarter of them are kept.
+            let segment = rng.string(&segment_pool, 4);
+            path.push_str(if segment.is_empty() && rng.below(4) > 0 { "a" } else { &segment });
         }
     }
     let query_pool = [
