@@ -71,8 +71,9 @@ impl SessionTokenMode {
 ///   `^` and `|` in the path are percent-encoded too (clients disagree about sending them
 ///   raw); the fragment is dropped;
 /// - the signed `Host` is the lowercase host plus `:port` when the port is not the default;
-/// - the canonical path is the path as sent, with empty segments dropped, percent-encoded
-///   once more: `/@connections/abc%3D` signs as `/%40connections/abc%253D`;
+/// - the canonical path is the path as sent, percent-encoded once more:
+///   `/@connections/abc%3D` signs as `/%40connections/abc%253D`; a path with an empty segment
+///   (`/a//b`) is refused, since SigV4 signs it as `/a/b` and could not tell the two apart;
 /// - the URL's own query parameters are kept in their order: each item is split at its first
 ///   `=` (a bare key means an empty value), percent-decoded (a `+` is a plus, not a space)
 ///   and encoded again with the RFC 3986 unreserved set; the URL is written with that same
@@ -121,7 +122,8 @@ impl SessionTokenMode {
 /// # Errors
 ///
 /// - the URL: [`Error::RelativeUrl`], [`Error::UnsupportedScheme`], [`Error::MissingHost`],
-///   [`Error::InvalidUrl`], [`Error::UserInfoInUrl`], [`Error::ReservedParameter`] (it
+///   [`Error::InvalidUrl`] (also for a path with `//`), [`Error::UserInfoInUrl`],
+///   [`Error::ReservedParameter`] (it
 ///   already has a SigV4 authentication parameter, in any letter case);
 /// - [`Error::ExpiresOutOfRange`], [`Error::ExpiresNotWholeSeconds`];
 /// - [`Error::TimeOutOfRange`] for a time before 1970 or after 9999;
