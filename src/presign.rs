@@ -123,8 +123,8 @@ impl SessionTokenMode {
 ///
 /// - the URL: [`Error::RelativeUrl`], [`Error::UnsupportedScheme`], [`Error::MissingHost`],
 ///   [`Error::InvalidUrl`] (also for a path with `//`), [`Error::UserInfoInUrl`],
-///   [`Error::ReservedParameter`] (it
-///   already has a SigV4 authentication parameter, in any letter case);
+///   [`Error::ReservedParameter`] (it already has a SigV4 authentication parameter, in any
+///   letter case);
 /// - [`Error::ExpiresOutOfRange`], [`Error::ExpiresNotWholeSeconds`];
 /// - [`Error::TimeOutOfRange`] for a time before 1970 or after 9999;
 /// - [`Error::UrlTooLong`] when the result exceeds the service's limit (API Gateway

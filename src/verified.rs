@@ -5,7 +5,7 @@ use core::time::Duration;
 use crate::date::AmzDate;
 use crate::scope::Scope;
 
-/// What a [`Verifier`] checked: who signed the request, for which scope and host, when, for
+/// What a [`Verifier`](crate::Verifier) checked: who signed the request, for which scope and host, when, for
 /// how long, and the path and query parameters that the signature covers. It holds no secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Verified {
