@@ -10,12 +10,13 @@
 //! payload hash
 //! ```
 
-use core::fmt;
+use core::{fmt, mem};
 use std::borrow::Cow;
 
 use percent_encoding::percent_encode;
 use sha2::digest::Update;
 use sha2::{Digest as _, Sha256};
+use zeroize::Zeroize as _;
 
 use crate::encode::{PATH, encode, reencode, split_query};
 use crate::error::Error;
@@ -50,9 +51,10 @@ const REDACTED: &str = "<redacted>";
 /// repeated name's values joined by `,`, sorted by name. Parts given as `&str` are borrowed
 /// when they are already canonical.
 ///
-/// `Display` writes the canonical request with the session token (the `X-Amz-Security-Token`
-/// parameter or header) shown as `<redacted>`; [`CanonicalRequest::unredacted`] gives the
-/// exact bytes that are hashed.
+/// `Display` writes the canonical request with its secrets (the `X-Amz-Security-Token`
+/// parameter or header, a signature, an `Authorization` value) shown as `<redacted>`;
+/// [`CanonicalRequest::unredacted`] gives the exact bytes that are hashed. Copies of those
+/// secrets that it owns are zeroized on drop.
 ///
 /// ```
 /// use sigv4_wss::CanonicalRequest;
@@ -111,7 +113,9 @@ impl<'a> CanonicalRequest<'a> {
     ///
     /// The canonical path is the path as sent, percent-encoded once more, as every AWS
     /// service but S3 expects: `/prod/@connections/abc=` signs as
-    /// `/prod/%40connections/abc%3D`.
+    /// `/prod/%40connections/abc%3D`. Send the request to the URL as this reads it: with
+    /// `[`, `]`, `^` and `|` in the path percent-encoded, and query values percent-encoded
+    /// ([`append_query`](crate::append_query) writes them so; a raw `+` is read as a plus).
     ///
     /// ```
     /// use sigv4_wss::CanonicalRequest;
@@ -144,16 +148,16 @@ impl<'a> CanonicalRequest<'a> {
     /// split at `&` and its first `=`, percent-decoded (a `+` stays a plus) and encoded again.
     #[must_use]
     pub fn with_query(mut self, query: &'a str) -> Self {
-        for (key, value) in split_query(query) {
-            self.push_query(reencode(key), reencode(value));
-        }
+        self.query.extend(split_query(query).map(|(key, value)| (reencode(key), reencode(value))));
+        self.sort_query();
         self
     }
 
     /// Adds one query parameter given unencoded (it is encoded here).
     #[must_use]
     pub fn with_query_param(mut self, key: &'a str, value: &'a str) -> Self {
-        self.push_query(encode(key), encode(value));
+        self.query.push((encode(key), encode(value)));
+        self.sort_query();
         self
     }
 
@@ -232,37 +236,33 @@ impl<'a> CanonicalRequest<'a> {
 
     /// The same request, owning all its parts.
     #[must_use]
-    pub fn into_owned(self) -> CanonicalRequest<'static> {
+    pub fn into_owned(mut self) -> CanonicalRequest<'static> {
+        let owned = |part: &mut Cow<'_, str>| Cow::Owned(mem::take(part).into_owned());
+        let pairs = |pairs: &mut Vec<_>| mem::take(pairs).into_iter().map(owned_pair).collect();
         CanonicalRequest {
-            method: Cow::Owned(self.method.into_owned()),
-            path: Cow::Owned(self.path.into_owned()),
+            method: owned(&mut self.method),
+            path: owned(&mut self.path),
             normalize_path: self.normalize_path,
-            query: self.query.into_iter().map(owned_pair).collect(),
-            headers: self.headers.into_iter().map(owned_pair).collect(),
-            payload_hash: Cow::Owned(self.payload_hash.into_owned()),
+            query: pairs(&mut self.query),
+            headers: pairs(&mut self.headers),
+            payload_hash: owned(&mut self.payload_hash),
         }
     }
 
-    /// The headers, canonical and sorted.
-    pub(crate) fn headers(&self) -> &[(Cow<'a, str>, Cow<'a, str>)] {
-        &self.headers
+    /// The value of header `name` (lowercase), if the request has it.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, value)| &**value)
     }
 
-    /// The value of header `name` (lowercase), empty if there is none.
-    pub(crate) fn header(&self, name: &str) -> &str {
-        self.headers.iter().find(|(n, _)| n == name).map_or("", |(_, value)| value)
-    }
-
-    /// Adds a query parameter already in canonical form, in sorted place.
+    /// Adds a query parameter already in canonical form; [`CanonicalRequest::sort_query`]
+    /// puts the parameters in canonical order before the request is written.
     pub(crate) fn push_query(&mut self, key: Cow<'a, str>, value: Cow<'a, str>) {
-        let sorts_before = |(k, v): &(Cow<'_, str>, Cow<'_, str>)| (&**k, &**v) <= (&*key, &*value);
-        // Signers add parameters in order: then the place is the end.
-        if self.query.last().is_none_or(sorts_before) {
-            self.query.push((key, value));
-        } else {
-            let at = self.query.partition_point(sorts_before);
-            self.query.insert(at, (key, value));
-        }
+        self.query.push((key, value));
+    }
+
+    /// Sorts the query parameters by key, then value: once per request, in O(n log n).
+    pub(crate) fn sort_query(&mut self) {
+        self.query.sort_unstable();
     }
 
     /// Adds a header whose name is lowercase and value normalized, merging a repeated name.
@@ -290,15 +290,13 @@ impl<'a> CanonicalRequest<'a> {
         write_canonical_uri(w, &self.path, self.normalize_path)?;
         w.write_str("\n")?;
         // The one writer of canonical queries: `key=value` pairs, in their (sorted) order.
+        let shown = |name, value| if redact && is_secret(name) { REDACTED } else { value };
         for (i, (key, value)) in self.query.iter().enumerate() {
-            let value = if redact && key == SECURITY_TOKEN { REDACTED } else { value };
-            put(w, &[if i == 0 { "" } else { "&" }, key, "=", value])?;
+            put(w, &[if i == 0 { "" } else { "&" }, key, "=", shown(key, value)])?;
         }
         w.write_str("\n")?;
         for (name, value) in &self.headers {
-            let value =
-                if redact && name.eq_ignore_ascii_case(SECURITY_TOKEN) { REDACTED } else { value };
-            put(w, &[name, ":", value, "\n"])?;
+            put(w, &[name, ":", shown(name, value), "\n"])?;
         }
         w.write_str("\n")?;
         for (i, (name, _)) in self.headers.iter().enumerate() {
@@ -308,8 +306,29 @@ impl<'a> CanonicalRequest<'a> {
     }
 }
 
+impl Drop for CanonicalRequest<'_> {
+    /// Zeroizes the copies of secrets (a session token, a signature) it owns.
+    fn drop(&mut self) {
+        for (_, value) in self.query.iter_mut().chain(&mut self.headers).filter(|p| is_secret(&p.0))
+        {
+            if let Cow::Owned(value) = value {
+                value.zeroize();
+            }
+        }
+    }
+}
+
+/// Whether a parameter or header with this name holds a secret: the session token, a
+/// signature or an `Authorization` value.
+pub(crate) fn is_secret(name: &str) -> bool {
+    [SECURITY_TOKEN, "X-Amz-Signature", "Authorization"]
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(name))
+}
+
 impl fmt::Display for CanonicalRequest<'_> {
-    /// The canonical request with the session token shown as `<redacted>`.
+    /// The canonical request with secrets (the session token, a signature, an
+    /// `Authorization` value) shown as `<redacted>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.write(f, true)
     }

@@ -101,13 +101,12 @@ impl Credentials {
     /// Whether `self` and `other` are the same credentials; the secret and the token are
     /// compared in constant time.
     pub(crate) fn same_as(&self, other: &Self) -> bool {
+        let same = |a: &str, b: &str| constant_time_eq(a.as_bytes(), b.as_bytes());
         let token = match (self.session_token(), other.session_token()) {
-            (None, None) => true,
-            (Some(a), Some(b)) => constant_time_eq(a.as_bytes(), b.as_bytes()),
-            _ => false,
+            (Some(a), Some(b)) => same(a, b),
+            (a, b) => a.is_none() && b.is_none(),
         };
-        let secret =
-            constant_time_eq(self.secret_access_key.as_bytes(), other.secret_access_key.as_bytes());
+        let secret = same(&self.secret_access_key, &other.secret_access_key);
         self.access_key_id == other.access_key_id && secret && token
     }
 }

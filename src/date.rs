@@ -90,11 +90,6 @@ impl AmzDate {
     pub fn time(&self) -> OffsetDateTime {
         self.time
     }
-
-    /// Seconds since the Unix epoch.
-    pub fn unix_timestamp(&self) -> i64 {
-        self.time.unix_timestamp()
-    }
 }
 
 impl fmt::Display for AmzDate {

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, percent_encode};
+use zeroize::Zeroizing;
 
 use crate::canonical::put;
 
@@ -26,7 +27,24 @@ pub fn uri_encode(input: &str) -> String {
 
 /// [`uri_encode`], borrowing `input` when nothing needs encoding.
 pub(crate) fn encode(input: &str) -> Cow<'_, str> {
-    percent_encode(input.as_bytes(), UNRESERVED).into()
+    encode_bytes(input.as_bytes())
+}
+
+/// `bytes` percent-encoded: borrowed when nothing needs encoding, else written into one
+/// allocation, so that no outgrown copy of a session token is left behind unzeroized.
+fn encode_bytes(bytes: &[u8]) -> Cow<'_, str> {
+    let mut chunks = percent_encode(bytes, UNRESERVED);
+    match chunks.next() {
+        // A chunk is the input itself (nothing to encode) or a slice of it, or an escape.
+        Some(whole) if whole.len() == bytes.len() && whole.as_ptr() == bytes.as_ptr() => {
+            Cow::Borrowed(whole)
+        }
+        first => {
+            let mut out = String::with_capacity(bytes.len().saturating_mul(3));
+            out.extend(first.into_iter().chain(chunks));
+            Cow::Owned(out)
+        }
+    }
 }
 
 /// A raw query key or value in SigV4's canonical form: percent-decoded (a `+` is a plus, not
@@ -35,14 +53,10 @@ pub(crate) fn reencode(raw: &str) -> Cow<'_, str> {
     if !raw.contains('%') {
         return encode(raw);
     }
-    match percent_decode_str(raw).into() {
-        Cow::Borrowed(bytes) => percent_encode(bytes, UNRESERVED).into(),
-        Cow::Owned(bytes) => {
-            let mut encoded = String::with_capacity(3 * bytes.len());
-            encoded.extend(percent_encode(&bytes, UNRESERVED));
-            Cow::Owned(encoded)
-        }
-    }
+    // Decoded into one allocation, zeroized after use: the value may be a session token.
+    let mut decoded = Zeroizing::new(Vec::with_capacity(raw.len()));
+    decoded.extend(percent_decode_str(raw));
+    Cow::Owned(encode_bytes(&decoded).into_owned())
 }
 
 /// The items of a raw query string: split at `&` (empty items skipped), then at each item's

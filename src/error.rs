@@ -32,7 +32,7 @@ pub enum Error {
         scheme: String,
     },
 
-    /// The URL has an empty host, such as `wss:///dev`.
+    /// The URL has an empty host, such as `wss://:8443/`.
     #[error("the URL has no host; expected a host such as wss://example.com/path")]
     MissingHost,
 
@@ -176,7 +176,7 @@ pub enum Error {
     },
 
     /// A received request target is not one a client sends for a signed URL: it does not
-    /// start with `/`, has a fragment, or has a `.` or `..` path segment.
+    /// start with `/`, has a fragment, or has a `.`, `..` or empty (`//`) path segment.
     #[error("invalid request target: {reason}")]
     InvalidRequestTarget {
         /// What is wrong and what is allowed.
@@ -206,8 +206,9 @@ pub enum Error {
         name: &'static str,
     },
 
-    /// An authentication query parameter has a value (or a spelling) SigV4 does not allow.
-    #[error("invalid {name} query parameter: {reason}")]
+    /// An authentication parameter (or the `X-Amz-Date` header) has a value, or a spelling,
+    /// SigV4 does not allow.
+    #[error("invalid {name}: {reason}")]
     MalformedParameter {
         /// The parameter's name.
         name: &'static str,

@@ -15,7 +15,9 @@ use crate::target::Target;
 /// messages print them ("The Canonical String for this request should have been …").
 ///
 /// Run it on the URL the signer produced (it is read with the same code that signed it) and
-/// on what the server received ([`inspect_request`]), and compare. No secret is needed and
+/// on what the server received ([`inspect_request`]), and compare. The session token is
+/// placed by the service's rule (IoT: outside the canonical request); a presigner that
+/// overrides it with [`SessionTokenMode`](crate::SessionTokenMode) signs it the other way. No secret is needed and
 /// none is shown: the session token appears as `<redacted>` and the signature is left out.
 /// The string to sign's last line is the hash of the real canonical request, token included.
 ///
@@ -78,12 +80,13 @@ pub fn inspect_request(request_target: &str, host: &str) -> Result<Inspection, E
     let headers = [("host", host)];
     let request =
         received.canonical_request(&claim, sign_token, &headers, crate::EMPTY_PAYLOAD_SHA256)?;
+    let (canonical_request, hash) = (request.to_string(), request.sha256());
+    drop(request);
     let credential_scope = CredentialScope::new(&claim.date, &claim.scope);
-    let hash = request.sha256();
     Ok(Inspection {
         credential_scope: credential_scope.to_string(),
         string_to_sign: StringToSign::new(&claim.date, credential_scope, &hash).to_string(),
-        canonical_request: request.to_string(),
+        canonical_request,
         session_token: match received.query_token() {
             None => "none",
             Some(_) if sign_token => "present, signed (shown as <redacted>)",

@@ -40,10 +40,7 @@ pub trait CredentialsLookup {
 /// # let _ = verifier;
 /// # Ok::<(), sigv4_wss::Error>(())
 /// ```
-pub fn lookup_fn<F>(lookup: F) -> LookupFn<F>
-where
-    F: Fn(&str) -> Option<Credentials>,
-{
+pub fn lookup_fn<F: Fn(&str) -> Option<Credentials>>(lookup: F) -> LookupFn<F> {
     LookupFn(lookup)
 }
 
@@ -51,10 +48,7 @@ where
 #[derive(Clone, Copy, Debug)]
 pub struct LookupFn<F>(F);
 
-impl<F> CredentialsLookup for LookupFn<F>
-where
-    F: Fn(&str) -> Option<Credentials>,
-{
+impl<F: Fn(&str) -> Option<Credentials>> CredentialsLookup for LookupFn<F> {
     fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
         (self.0)(access_key_id).map(Cow::Owned)
     }
@@ -66,11 +60,7 @@ impl CredentialsLookup for Credentials {
     }
 }
 
-impl<K, S> CredentialsLookup for HashMap<K, Credentials, S>
-where
-    K: Borrow<str> + Hash + Eq,
-    S: BuildHasher,
-{
+impl<K: Borrow<str> + Hash + Eq, S: BuildHasher> CredentialsLookup for HashMap<K, Credentials, S> {
     fn credentials(&self, access_key_id: &str) -> Option<Cow<'_, Credentials>> {
         self.get(access_key_id).map(Cow::Borrowed)
     }

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
-use crate::canonical::{CanonicalRequest, SECURITY_TOKEN, is_auth_param, put};
+use crate::canonical::{CanonicalRequest, SECURITY_TOKEN, put};
 use crate::credentials::{Credentials, Redacted};
 use crate::date::AmzDate;
 use crate::encode::{encode, reencode, split_query};
@@ -186,8 +186,8 @@ pub(crate) struct DayKey {
     mac: HmacSha256,
     /// `X-Amz-Credential`'s value, encoded: `{access key id}%2F{credential scope, encoded}`.
     credential: String,
-    /// The session token, encoded.
-    token: Option<Zeroizing<String>>,
+    /// The session token, percent-encoded (its canonical form).
+    pub(crate) token: Option<Zeroizing<String>>,
 }
 
 impl Presigner {
@@ -237,23 +237,19 @@ impl Presigner {
         let mut digits = [0u8; 10];
         let expires = decimal(seconds, &mut digits);
 
-        let token_len = day.encoded_token().map_or(0, str::len);
-        let room = 3 * target.query().len() + day.credential.len() + token_len + 220;
+        let token_len = day.token.as_ref().map_or(0, |token| token.len());
+        let room = target.query().len().saturating_mul(3) + day.credential.len() + token_len + 220;
         let mut out = String::with_capacity(target.head().len() + room);
         out.push_str(target.head());
         out.push('?');
         let own_start = out.len();
         for (key, value) in split_query(target.query()) {
-            let (key, value) = (reencode(key), reencode(value));
-            if is_auth_param(&key) {
-                return Err(Error::ReservedParameter { name: key.chars().take(64).collect() });
-            }
-            let _ = put(&mut out, &[&key, "=", &value, "&"]);
+            let _ = put(&mut out, &[&reencode(key), "=", &reencode(value), "&"]);
         }
         let mut request = CanonicalRequest::with_capacity("GET", target.path(), 8);
         request.push_header(Cow::Borrowed("host"), Cow::Borrowed(target.host()));
         let own = out.get(own_start..).unwrap_or_default();
-        let signature = self.sign_query(&day, &date, &mut request, own, expires, "host")?;
+        let (signature, _) = self.sign_query(&day, &date, &mut request, own, expires, "host")?;
         drop(request);
         write_auth_query(&mut out, &day, &date, expires, "host", &signature);
 
@@ -302,15 +298,18 @@ impl Presigner {
         day
     }
 
-    /// The one step of query signing: adds the signed `X-Amz-*` parameters to `request`
-    /// (whose query must not have any yet), then the parameters of `own` (a query in
-    /// canonical form), hashes it and signs it with `day`'s key. `expires` is in decimal,
+    /// The one step of query signing: adds the parameters of `own` (a query in canonical
+    /// form) to `request`, refuses SigV4 parameters among its own, adds the signed `X-Amz-*`
+    /// ones, sorts, hashes and signs it with `day`'s key. `expires` is in decimal,
     /// `signed_headers` encoded.
     #[allow(clippy::too_many_arguments, reason = "private; the parts of one signature")]
     pub(crate) fn sign_query<'a>(
-        &self, day: &'a DayKey, date: &'a AmzDate, request: &mut CanonicalRequest<'a>,
+        &'a self, day: &'a DayKey, date: &'a AmzDate, request: &mut CanonicalRequest<'a>,
         own: &'a str, expires: &'a str, signed_headers: &'a str,
-    ) -> Result<Signature, Error> {
+    ) -> Result<(Signature, StringToSign<'a>), Error> {
+        for (key, value) in split_query(own) {
+            request.push_query(Cow::Borrowed(key), Cow::Borrowed(value));
+        }
         request.check_no_auth_params()?;
         for (name, value) in auth_params(day, date, expires, signed_headers) {
             request.push_query(Cow::Borrowed(name), Cow::Borrowed(value));
@@ -320,16 +319,16 @@ impl Presigner {
         {
             request.push_query(Cow::Borrowed(SECURITY_TOKEN), Cow::Borrowed(token));
         }
-        for (key, value) in split_query(own) {
-            request.push_query(Cow::Borrowed(key), Cow::Borrowed(value));
-        }
-        Ok(self.sign(day, date, &request.sha256()))
+        request.sort_query();
+        let string_to_sign = self.string_to_sign(date, &request.sha256());
+        Ok((day.sign(&string_to_sign), string_to_sign))
     }
 
-    /// Signs the canonical request whose hash is `hash`, made on `date`, with `day`'s key.
-    pub(crate) fn sign(&self, day: &DayKey, date: &AmzDate, hash: &[u8; 32]) -> Signature {
-        let scope = CredentialScope::new(date, &self.scope);
-        Signature::of(day.mac.clone(), &StringToSign::new(date, scope, hash))
+    /// The string to sign of a canonical request whose hash is `hash`, made on `date`.
+    pub(crate) fn string_to_sign<'a>(
+        &'a self, date: &'a AmzDate, hash: &[u8; 32],
+    ) -> StringToSign<'a> {
+        StringToSign::new(date, CredentialScope::new(date, &self.scope), hash)
     }
 
     /// Whether this presigner signs with `credentials`.
@@ -339,9 +338,9 @@ impl Presigner {
 }
 
 impl DayKey {
-    /// The session token, percent-encoded (its canonical form).
-    pub(crate) fn encoded_token(&self) -> Option<&str> {
-        self.token.as_deref().map(String::as_str)
+    /// Signs a string to sign with the day's key.
+    pub(crate) fn sign(&self, string_to_sign: &StringToSign<'_>) -> Signature {
+        Signature::of(self.mac.clone(), string_to_sign)
     }
 }
 

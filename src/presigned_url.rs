@@ -4,7 +4,7 @@ use core::fmt;
 
 use time::OffsetDateTime;
 
-use crate::canonical::SECURITY_TOKEN;
+use crate::canonical::is_secret;
 
 /// A presigned URL.
 ///
@@ -65,9 +65,7 @@ impl fmt::Display for RedactedUrl<'_> {
         for (i, item) in query.split('&').enumerate().filter(|_| !query.is_empty()) {
             let key = item.split_once('=').map_or(item, |(key, _)| key);
             let separator = if i == 0 { "?" } else { "&" };
-            if key.eq_ignore_ascii_case("X-Amz-Signature")
-                || key.eq_ignore_ascii_case(SECURITY_TOKEN)
-            {
+            if is_secret(key) {
                 write!(f, "{separator}{key}=<redacted>")?;
             } else {
                 write!(f, "{separator}{item}")?;

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::scope::Scope;
 use crate::service::Rules;
 use crate::string_to_sign::ALGORITHM;
+use zeroize::Zeroize as _;
 
 /// A received request: method, path as received, and query parameters in canonical form.
 pub(crate) struct Received<'a> {
@@ -21,7 +22,7 @@ pub(crate) struct Received<'a> {
     /// The request's own parameters (not the authentication ones), in the order received.
     own: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The authentication parameters' values, by their place in [`AUTH_PARAMS`].
-    auth: [Option<Cow<'a, str>>; 7],
+    pub(crate) auth: [Option<Cow<'a, str>>; 7],
 }
 
 // Places in `AUTH_PARAMS`.
@@ -39,9 +40,6 @@ impl<'a> Received<'a> {
     /// Reads a request target in origin form (`/path?query`), refusing what a client never
     /// sends for a signed URL and what the application could read otherwise than signed.
     pub(crate) fn read(method: &'a str, target: &'a str) -> Result<Self, Error> {
-        if !is_token(method) {
-            return Err(Error::InvalidMethod { method: method.chars().take(64).collect() });
-        }
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let invalid = |reason| Err(Error::InvalidRequestTarget { reason });
         if !target.starts_with('/') {
@@ -76,12 +74,9 @@ impl<'a> Received<'a> {
                 _ => return Err(Error::RepeatedParameter { name: auth_name(Some(at)) }),
             }
         }
+        // In canonical order: a repeated key's values are signed as a sorted set.
+        received.own.sort_unstable();
         Ok(received)
-    }
-
-    /// Whether the query has any authentication parameter.
-    pub(crate) fn has_query_auth(&self) -> bool {
-        self.auth.iter().any(Option::is_some)
     }
 
     /// The session token's value, in canonical form.
@@ -127,8 +122,8 @@ impl<'a> Received<'a> {
         &'a self, claim: &'a Claim, sign_token: bool, received_headers: &'a [(&'a str, &'a str)],
         payload_hash: &'a str,
     ) -> Result<CanonicalRequest<'a>, Error> {
-        let mut request = CanonicalRequest::with_capacity(self.method, self.path, 8)
-            .with_payload_hash(payload_hash);
+        let mut request =
+            CanonicalRequest::new(self.method, self.path)?.with_payload_hash(payload_hash);
         let signed = |&(at, _): &(usize, _)| at != SIGNATURE_AT && (at != TOKEN_AT || sign_token);
         let auth = self.auth.iter().enumerate().filter(signed);
         for (at, value) in auth.filter_map(|(at, value)| Some((at, value.as_ref()?))) {
@@ -137,11 +132,12 @@ impl<'a> Received<'a> {
         for (key, value) in &self.own {
             request.push_query(Cow::Borrowed(key), Cow::Borrowed(value));
         }
+        request.sort_query();
         for name in &claim.signed_headers {
             let mut values = received_headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
             let first = values.next().ok_or(Error::MissingHeader { name: name.clone() })?;
             for (_, value) in [first].into_iter().chain(values) {
-                request.push_header(Cow::Borrowed(name), normalize_header_value(value));
+                request = request.with_header(name, value)?;
             }
         }
         Ok(request)
@@ -159,6 +155,15 @@ impl<'a> Received<'a> {
 
     fn value(&self, at: usize) -> Option<&str> {
         self.auth.get(at)?.as_deref()
+    }
+}
+
+impl Drop for Received<'_> {
+    /// Zeroizes its copy of the session token.
+    fn drop(&mut self) {
+        if let Some(Some(Cow::Owned(token))) = self.auth.get_mut(TOKEN_AT) {
+            token.zeroize();
+        }
     }
 }
 
@@ -202,7 +207,7 @@ impl Claim {
         else {
             return Err(malformed("it lacks Credential, SignedHeaders or Signature"));
         };
-        let date = AmzDate::parse(x_amz_date.trim())
+        let date = AmzDate::parse(&normalize_header_value(x_amz_date))
             .ok_or(Error::MalformedParameter { name: "X-Amz-Date", reason: DATE_FORMAT })?;
         let (access_key_id, scope) = parse_credential(credential, &date)?;
         let signed_headers =

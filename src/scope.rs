@@ -97,21 +97,16 @@ const AWS_SUFFIXES: [&str; 3] = [".amazonaws.com", ".amazonaws.com.cn", ".api.aw
 fn infer(host: &str) -> Option<Scope> {
     let rest = AWS_SUFFIXES.iter().find_map(|suffix| host.strip_suffix(suffix))?;
     let labels: Vec<&str> = rest.split('.').collect();
+    if labels.contains(&"") {
+        return None;
+    }
     let (region, service) = match labels.as_slice() {
-        [id, "execute-api", region] if !id.is_empty() => (*region, service::EXECUTE_API),
+        [_, "execute-api", region] => (*region, service::EXECUTE_API),
         // `{prefix}-ats.iot.{region}` (ATS), `{prefix}.iot.{region}` (legacy VeriSign),
         // `{prefix}.ats.iot.{region}` (China) and `data.iot-fips.{region}` (FIPS).
-        [prefix, "iot" | "iot-fips", region] | [prefix, "ats", "iot", region]
-            if !prefix.is_empty() =>
-        {
-            (*region, service::IOT)
-        }
-        ["transcribestreaming" | "transcribestreaming-fips", region] => {
-            (*region, service::TRANSCRIBE)
-        }
-        [name, cluster, region, "neptune"] if !name.is_empty() && !cluster.is_empty() => {
-            (*region, service::NEPTUNE)
-        }
+        [_, "iot" | "iot-fips", region] | [_, "ats", "iot", region] => (*region, service::IOT),
+        ["transcribestreaming" | "transcribestreaming-fips", r] => (*r, service::TRANSCRIBE),
+        [_, _, region, "neptune"] => (*region, service::NEPTUNE),
         _ => return None,
     };
     Scope::new(region, service).ok()

@@ -7,6 +7,7 @@ use core::time::Duration;
 use std::borrow::Cow;
 
 use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
 use crate::canonical::{CanonicalRequest, SECURITY_TOKEN};
 use crate::credentials::{Credentials, Redacted};
@@ -16,7 +17,7 @@ use crate::error::Error;
 use crate::presign::{Presigner, SessionTokenMode, write_auth_query};
 use crate::scope::{CredentialScope, Scope};
 use crate::signing_key::Signature;
-use crate::string_to_sign::{ALGORITHM, StringToSign};
+use crate::string_to_sign::ALGORITHM;
 
 /// Signs `request` with SigV4 headers, as API Gateway's `@connections` API (`POST` to send
 /// a message, `GET` for a connection's status, `DELETE` to disconnect) and other AWS HTTP
@@ -73,8 +74,8 @@ impl Presigner {
         let date = AmzDate::new(time)?;
         request.check_no_auth_params()?;
         let reserved = ["authorization", "x-amz-date", "x-amz-security-token"];
-        if let Some((name, _)) = request.headers().iter().find(|(n, _)| reserved.contains(&&**n)) {
-            return Err(Error::ReservedHeader { name: name.to_string() });
+        if let Some(name) = reserved.into_iter().find(|name| request.header(name).is_some()) {
+            return Err(Error::ReservedHeader { name: name.to_owned() });
         }
         let day = self.day_key(&date);
         let mut signed = request.clone();
@@ -83,8 +84,8 @@ impl Presigner {
         if let Some(token) = token.filter(|_| self.token_mode != SessionTokenMode::Unsigned) {
             signed.push_header(Cow::Borrowed("x-amz-security-token"), Cow::Borrowed(token));
         }
-        let hash = signed.sha256();
-        let signature = self.sign(&day, &date, &hash);
+        let string_to_sign = self.string_to_sign(&date, &signed.sha256());
+        let signature = day.sign(&string_to_sign);
         let authorization = format!(
             "{ALGORITHM} Credential={}/{}, SignedHeaders={}, Signature={}",
             day.credentials.access_key_id(),
@@ -93,12 +94,12 @@ impl Presigner {
             signature.to_hex(),
         );
         Ok(SignedRequest {
-            string_to_sign: string_to_sign(&date, self.scope(), &hash),
+            string_to_sign: string_to_sign.to_string(),
             canonical_request: signed.into_owned(),
             signature,
             x_amz_date: date,
             authorization,
-            session_token: token.map(str::to_owned),
+            session_token: token.map(|token| Zeroizing::new(token.to_owned())),
         })
     }
 
@@ -121,20 +122,18 @@ impl Presigner {
         let expires = seconds.to_string();
         let signed_headers = encode(&request.signed_headers()).into_owned();
         let mut signed = request.clone();
-        let signature = self.sign_query(&day, &date, &mut signed, "", &expires, &signed_headers)?;
-        let mut query = String::new();
+        let (signature, string_to_sign) =
+            self.sign_query(&day, &date, &mut signed, "", &expires, &signed_headers)?;
+        let string_to_sign = string_to_sign.to_string();
+        let mut query = Zeroizing::new(String::new());
         write_auth_query(&mut query, &day, &date, &expires, &signed_headers, &signature);
         Ok(PresignedRequest {
-            string_to_sign: string_to_sign(&date, self.scope(), &signed.sha256()),
+            string_to_sign,
             canonical_request: signed.into_owned(),
             signature,
             query,
         })
     }
-}
-
-fn string_to_sign(date: &AmzDate, scope: &Scope, hash: &[u8; 32]) -> String {
-    StringToSign::new(date, CredentialScope::new(date, scope), hash).to_string()
 }
 
 /// A request signed with headers: the headers to add, and every intermediate step.
@@ -147,14 +146,14 @@ pub struct SignedRequest {
     signature: Signature,
     x_amz_date: AmzDate,
     authorization: String,
-    session_token: Option<String>,
+    session_token: Option<Zeroizing<String>>,
 }
 
 impl SignedRequest {
     /// The headers to add to the request, in this order: `X-Amz-Security-Token` (temporary
     /// credentials only, signed or not), `X-Amz-Date`, `Authorization`.
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
-        let token = self.session_token.as_deref().map(|t| (SECURITY_TOKEN, t));
+        let token = self.session_token.as_deref().map(|t| (SECURITY_TOKEN, t.as_str()));
         token
             .into_iter()
             .chain([("X-Amz-Date", self.x_amz_date()), ("Authorization", self.authorization())])
@@ -172,7 +171,7 @@ impl SignedRequest {
 
     /// The `X-Amz-Security-Token` header's value, for temporary credentials.
     pub fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
+        self.session_token.as_deref().map(String::as_str)
     }
 
     /// The canonical request that was hashed (its `Display` redacts the session token).
@@ -193,12 +192,10 @@ impl SignedRequest {
 
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (shown, _) =
-            self.authorization.split_once("Signature=").unwrap_or((&self.authorization, ""));
         f.debug_struct("SignedRequest")
             .field("canonical_request", &self.canonical_request)
             .field("x_amz_date", &self.x_amz_date)
-            .field("authorization", &format_args!("{shown}Signature=<redacted>"))
+            .field("authorization", &Redacted)
             .field("session_token", &self.session_token.as_ref().map(|_| Redacted))
             .finish_non_exhaustive()
     }
@@ -212,7 +209,7 @@ pub struct PresignedRequest {
     canonical_request: CanonicalRequest<'static>,
     string_to_sign: String,
     signature: Signature,
-    query: String,
+    query: Zeroizing<String>,
 }
 
 impl PresignedRequest {

@@ -63,7 +63,9 @@ impl Verified {
     }
 
     /// The request's own query parameters (the `X-Amz-*` authentication ones left out),
-    /// percent-decoded, in the order received: what the signature covers.
+    /// percent-decoded, in canonical order (by key, then value): what the signature covers.
+    /// The signature covers a repeated key's values as a set, not their order, so they come
+    /// sorted whatever order they were sent in.
     pub fn query(&self) -> &[(String, String)] {
         &self.query
     }

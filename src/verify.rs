@@ -9,7 +9,7 @@ use constant_time_eq::constant_time_eq;
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 
-use crate::canonical::EMPTY_PAYLOAD_SHA256;
+use crate::canonical::{EMPTY_PAYLOAD_SHA256, normalize_header_value};
 use crate::credentials::{Credentials, Redacted};
 use crate::date::AmzDate;
 use crate::error::Error;
@@ -229,7 +229,7 @@ impl<L: CredentialsLookup> Verifier<L> {
         now: OffsetDateTime,
     ) -> Result<Verified, Error> {
         let received = Received::read(method, request_target)?;
-        if received.has_query_auth() {
+        if received.auth.iter().any(Option::is_some) {
             return Err(Error::MixedAuthentication);
         }
         let required = |name: &str| {
@@ -237,7 +237,10 @@ impl<L: CredentialsLookup> Verifier<L> {
         };
         let claim = Claim::from_headers(required("authorization")?, required("x-amz-date")?)?;
         let payload_hash = hex::encode(Sha256::digest(body));
-        let token = single_header(headers, "x-amz-security-token")?.map(|t| (t.trim(), false));
+        // Header values are compared as the canonical request has them (trimmed, ASCII).
+        let token_header =
+            single_header(headers, "x-amz-security-token")?.map(normalize_header_value);
+        let token = token_header.as_deref().map(|token| (token, false));
         let token_signed = claim.signed_headers.iter().any(|n| n == "x-amz-security-token");
         self.check(&received, &claim, headers, &payload_hash, token_signed, token, now)
     }
@@ -259,7 +262,7 @@ impl<L: CredentialsLookup> Verifier<L> {
             });
         }
         let request = received.canonical_request(claim, token_signed, headers, payload_hash)?;
-        let host = request.header("host").to_owned();
+        let host = request.header("host").unwrap_or_default().to_owned();
         if !self.hosts.is_empty() && !self.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
             return Err(Error::WrongHost { host, expected: self.hosts.join(", ") });
         }
@@ -270,12 +273,14 @@ impl<L: CredentialsLookup> Verifier<L> {
         })?;
         let signer = self.signer_for(&credentials, &claim.scope);
         let day = signer.day_key(&claim.date);
-        if !signer.sign(&day, &claim.date, &request.sha256()).matches_hex(&claim.signature) {
+        let string_to_sign = signer.string_to_sign(&claim.date, &request.sha256());
+        if !day.sign(&string_to_sign).matches_hex(&claim.signature) {
             return Err(Error::SignatureMismatch);
         }
         // A query's token is compared in canonical encoding, with the presigner's.
         let encoded = token.is_some_and(|(_, encoded)| encoded);
-        let expected = if encoded { day.encoded_token() } else { credentials.session_token() };
+        let encoded_token = day.token.as_deref().map(String::as_str);
+        let expected = if encoded { encoded_token } else { credentials.session_token() };
         check_token(token.map(|(token, _)| token), expected)?;
         Ok(Verified {
             access_key_id: claim.access_key_id.clone(),
@@ -292,7 +297,8 @@ impl<L: CredentialsLookup> Verifier<L> {
     fn check_time(&self, claim: &Claim, now: OffsetDateTime) -> Result<(), Error> {
         // In whole seconds, as SigV4 counts them, and wide enough never to overflow.
         let (signed_at, now) = (claim.date, AmzDate::new(now)?);
-        let age = i128::from(now.unix_timestamp()) - i128::from(signed_at.unix_timestamp());
+        let age =
+            i128::from(now.time().unix_timestamp()) - i128::from(signed_at.time().unix_timestamp());
         let skew_secs = self.clock_skew.as_secs();
         let valid_secs = claim.expires.map_or(skew_secs, u64::from);
         if age < -i128::from(skew_secs) {
@@ -331,7 +337,9 @@ fn single_header<'h>(headers: &[(&str, &'h str)], name: &str) -> Result<Option<&
     let mut found = headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
     match (found.next(), found.next()) {
         (first, None) => Ok(first.map(|(_, value)| *value)),
-        _ => Err(Error::MalformedAuthorization { reason: "an authentication header is repeated" }),
+        _ => Err(Error::MalformedAuthorization {
+            reason: "Authorization, X-Amz-Date or X-Amz-Security-Token appears more than once",
+        }),
     }
 }
 

@@ -464,7 +464,7 @@ const AUTH_PARAMS: [&str; 7] = [
 /// What an accepted request's `Verified` says, against the case and the request itself.
 fn check_verified(label: &str, variant: Variant, ctx: &Context, sent: &Request, v: &Verified) {
     let has_token = ctx.token.is_some();
-    let own_query: Vec<(String, String)> = sent
+    let mut own_query: Vec<(String, String)> = sent
         .query()
         .split('&')
         .filter(|item| !item.is_empty())
@@ -472,6 +472,9 @@ fn check_verified(label: &str, variant: Variant, ctx: &Context, sent: &Request, 
         .filter(|(key, _)| !AUTH_PARAMS.contains(key))
         .map(|(key, value)| (percent_decode(key), percent_decode(value)))
         .collect();
+    // `Verified::query` lists them in canonical order: by encoded key, then value.
+    own_query
+        .sort_by_key(|(key, value)| (sigv4_wss::uri_encode(key), sigv4_wss::uri_encode(value)));
     assert_eq!(
         (
             v.access_key_id(),

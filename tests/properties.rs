@@ -11,8 +11,8 @@
 //!   server model (`tests/oracles/sigv4_check.py`), without the crate's canonical code;
 //! - (e) verifies with `Verifier::new(credentials, &scope)`, through `verify_url` and through
 //!   `verify_request` with its request target and `Host`, and `Verified::query()` gives back
-//!   each of the input's own parameters (unless one decodes to bytes that are not UTF-8, which
-//!   the verifier refuses as ambiguous);
+//!   each of the input's own parameters, in canonical order (unless one decodes to bytes that
+//!   are not UTF-8, which the verifier refuses as ambiguous);
 //! - (f) with any one byte changed, either fails verification or verifies as a request for the
 //!   same host, path and query parameters.
 //!
@@ -826,10 +826,12 @@ fn check_case(case: &Case, changes: &[Change]) -> Result<Option<String>, TestCas
     let utf8 = |b: &[u8]| String::from_utf8(b.to_vec()).ok();
     let own_text: Option<Vec<(String, String)>> =
         own.iter().map(|(k, v)| Some((utf8(k)?, utf8(v)?))).collect();
-    let Some(own_text) = own_text else {
+    let Some(mut own_text) = own_text else {
         prop_assert!(matches!(by_url, Err(Error::AmbiguousQuery { .. })), "{:?}", by_url);
         return Ok(Some(url));
     };
+    // `Verified::query` lists them in canonical order: by encoded key, then value.
+    own_text.sort_by_key(|(k, v)| (uri_encode(k), uri_encode(v)));
     let accepted =
         by_url.map_err(|e| TestCaseError::fail(format!("{url} does not verify: {e:?}")))?;
     prop_assert_eq!(accepted.query(), own_text.as_slice());
