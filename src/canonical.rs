@@ -473,18 +473,33 @@ mod tests {
     }
 
     #[test]
-    fn the_token_is_redacted_unless_asked() {
+    fn secrets_are_redacted_unless_asked() {
         let request = CanonicalRequest::new("GET", "/")
             .unwrap()
             .with_query_param("X-Amz-Security-Token", "SECRET/TOKEN")
+            .with_query("x-amz-signature=SECRETSIG&a=1")
             .with_header("X-Amz-Security-Token", "SECRET/TOKEN")
+            .unwrap()
+            .with_header("Authorization", "AWS4-HMAC-SHA256 Signature=SECRETSIG")
             .unwrap();
         let shown = format!("{request} {request:?}");
         assert!(!shown.contains("SECRET"), "{shown}");
-        assert_eq!(shown.matches(REDACTED).count(), 4);
-        assert!(request.unredacted().contains("X-Amz-Security-Token=SECRET%2FTOKEN\n"));
+        assert_eq!(shown.matches(REDACTED).count(), 8);
+        assert!(shown.contains("&a=1&"), "{shown}");
+        assert!(request.unredacted().contains("X-Amz-Security-Token=SECRET%2FTOKEN&"));
         assert!(request.unredacted().contains("x-amz-security-token:SECRET/TOKEN\n"));
+        assert!(request.unredacted().contains("x-amz-signature=SECRETSIG"));
         assert_eq!(request.sha256(), <[u8; 32]>::from(Sha256::digest(request.unredacted())));
+    }
+
+    #[test]
+    fn sorting_is_once_and_canonical() {
+        let descending: Vec<String> = (0..2000).rev().map(|i| format!("k={i:04}")).collect();
+        let query = descending.join("&");
+        let request = CanonicalRequest::new("GET", "/").unwrap().with_query(&query);
+        let canonical = request.to_string();
+        let ascending: Vec<String> = (0..2000).map(|i| format!("k={i:04}")).collect();
+        assert!(canonical.contains(&ascending.join("&")));
     }
 
     #[test]
