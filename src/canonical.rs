@@ -174,11 +174,8 @@ impl<'a> CanonicalRequest<'a> {
         if !is_token(name) {
             return Err(Error::InvalidHeaderName { name: name.chars().take(64).collect() });
         }
-        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(name.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(name)
-        };
+        let lower = !name.bytes().any(|b| b.is_ascii_uppercase());
+        let name = if lower { Cow::Borrowed(name) } else { Cow::Owned(name.to_ascii_lowercase()) };
         if value.bytes().any(|b| b.is_ascii_control() && !matches!(b, b'\t' | b'\r' | b'\n')) {
             return Err(Error::InvalidHeaderValue { name: name.into_owned() });
         }

@@ -133,11 +133,8 @@ impl fmt::Debug for Redacted {
 /// IAM's rule for access key ids (also applied to the ids of received credentials).
 pub(crate) fn check_access_key_id(id: &str) -> Result<(), &'static str> {
     let other = "it contains a character other than ASCII letters, digits and underscores";
-    check(id, |b| b.is_ascii_alphanumeric() || b == b'_', other).and(if id.len() > 128 {
-        Err("it is longer than 128 characters")
-    } else {
-        Ok(())
-    })
+    let long = if id.len() > 128 { Err("it is longer than 128 characters") } else { Ok(()) };
+    check(id, |b| b.is_ascii_alphanumeric() || b == b'_', other).and(long)
 }
 
 /// Secret keys and session tokens are printable ASCII (base64 and friends); whitespace is

@@ -166,11 +166,7 @@ impl fmt::Display for Inspection {
         }
         writeln!(f, "Signed headers:   {}", self.signed_headers)?;
         writeln!(f, "Session token:    {}", self.session_token)?;
-        writeln!(f)?;
-        writeln!(f, "Canonical request:")?;
-        writeln!(f, "{}", self.canonical_request)?;
-        writeln!(f)?;
-        writeln!(f, "String to sign:")?;
-        write!(f, "{}", self.string_to_sign)
+        let (canonical_request, string_to_sign) = (&self.canonical_request, &self.string_to_sign);
+        write!(f, "\nCanonical request:\n{canonical_request}\n\nString to sign:\n{string_to_sign}")
     }
 }

@@ -45,11 +45,7 @@ pub enum SessionTokenMode {
 impl SessionTokenMode {
     /// Whether a presigned URL of `service` signs its token.
     pub(crate) fn signs_in_query(self, service: &str) -> bool {
-        match self {
-            Self::ServiceDefault => Rules::of(service).sign_token,
-            Self::Signed => true,
-            Self::Unsigned => false,
-        }
+        self == Self::Signed || (self == Self::ServiceDefault && Rules::of(service).sign_token)
     }
 }
 

@@ -65,11 +65,9 @@ impl fmt::Display for RedactedUrl<'_> {
         for (i, item) in query.split('&').enumerate().filter(|_| !query.is_empty()) {
             let key = item.split_once('=').map_or(item, |(key, _)| key);
             let separator = if i == 0 { "?" } else { "&" };
-            if is_secret(key) {
-                write!(f, "{separator}{key}=<redacted>")?;
-            } else {
-                write!(f, "{separator}{item}")?;
-            }
+            let rest =
+                if is_secret(key) { "=<redacted>" } else { item.get(key.len()..).unwrap_or("") };
+            write!(f, "{separator}{key}{rest}")?;
         }
         Ok(())
     }

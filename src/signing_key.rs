@@ -56,13 +56,11 @@ impl SigningKey {
     #[must_use]
     pub fn derive(secret_access_key: &str, date: &str, region: &str, service: &str) -> Self {
         let secret = Zeroizing::new(format!("AWS4{secret_access_key}"));
-        let mut key = hmac(secret.as_bytes(), date.as_bytes());
+        let mut key = Zeroizing::new(hmac(secret.as_bytes(), date.as_bytes()));
         for data in [region.as_bytes(), service.as_bytes(), b"aws4_request"] {
-            let next = hmac(&key, data);
-            key.zeroize();
-            key = next;
+            key = Zeroizing::new(hmac(&*key, data)); // the replaced key is zeroized
         }
-        Self(key)
+        Self(*key)
     }
 
     /// The raw key bytes, for callers that cache or compare keys themselves.

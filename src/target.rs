@@ -29,14 +29,11 @@ impl Target {
             other => Error::InvalidUrl { reason: other.to_string() },
         })?;
         if !matches!(url.scheme(), "ws" | "wss" | "http" | "https") {
-            return Err(Error::UnsupportedScheme {
-                scheme: url.scheme().chars().take(32).collect(),
-            });
-        }
-        if url.host_str().is_none_or(str::is_empty) {
+            let scheme = url.scheme().chars().take(32).collect();
+            return Err(Error::UnsupportedScheme { scheme });
+        } else if url.host_str().is_none_or(str::is_empty) {
             return Err(Error::MissingHost);
-        }
-        if !url.username().is_empty() || url.password().is_some() {
+        } else if !url.username().is_empty() || url.password().is_some() {
             return Err(Error::UserInfoInUrl);
         } else if url.path().contains("//") {
             let reason = "an empty path segment (//), which SigV4 signs as none; remove it".into();

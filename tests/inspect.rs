@@ -273,10 +273,7 @@ fn the_string_to_sign_of_every_oracle_url_gives_its_signature() {
         }
         if name.contains("double-slash") {
             let refused = inspect(url);
-            assert!(
-                matches!(refused, Err(Error::InvalidUrl { .. })),
-                "{name}: {refused:?}"
-            );
+            assert!(matches!(refused, Err(Error::InvalidUrl { .. })), "{name}: {refused:?}");
             continue;
         }
         let inspection = inspect(url).unwrap_or_else(|e| panic!("case {name}: {e}"));
