@@ -117,10 +117,11 @@ pub fn append_query(url: &str, pairs: &[(&str, &str)]) -> String {
     let (head, fragment) = url.split_at(url.find('#').unwrap_or(url.len()));
     let mut out = String::with_capacity(url.len() + 16 * pairs.len());
     out.push_str(head);
-    let mut separator = if head.contains('?') { "&" } else { "?" };
-    if separator == "&" && head.ends_with(['?', '&']) {
-        separator = "";
-    }
+    let mut separator = match head.split_once('?') {
+        None => "?",
+        Some((_, query)) if query.is_empty() || query.ends_with('&') => "",
+        Some(_) => "&",
+    };
     for (key, value) in pairs {
         let _ = put(&mut out, &[separator, &encode(key), "=", &encode(value)]);
         separator = "&";
@@ -183,5 +184,7 @@ mod tests {
         assert_eq!(append_query("wss://h/p#f", &[("a", "1")]), "wss://h/p?a=1#f");
         assert_eq!(append_query("wss://h/p?", &[("a", "1"), ("b", "")]), "wss://h/p?a=1&b=");
         assert_eq!(append_query("wss://h/p?x&", &[("a", "1")]), "wss://h/p?x&a=1");
+        assert_eq!(append_query("wss://h/p?a=?", &[("k", "v")]), "wss://h/p?a=?&k=v");
+        assert_eq!(append_query("wss://h/p??", &[("", "")]), "wss://h/p??&=");
     }
 }

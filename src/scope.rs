@@ -46,12 +46,12 @@ impl Scope {
     /// | host | service |
     /// | --- | --- |
     /// | `{api-id}.execute-api.{region}.amazonaws.com` | `execute-api` |
-    /// | `{prefix}-ats.iot.{region}.amazonaws.com`, `{prefix}.iot.{region}.amazonaws.com`, `data.iot-fips.{region}.amazonaws.com` | `iotdevicegateway` |
+    /// | `{prefix}.iot.{region}.amazonaws.com` (such as `{id}-ats.iot…`), `{prefix}.iot-fips.{region}.amazonaws.com` (such as `data.iot-fips…`), `{prefix}.ats.iot.{region}.amazonaws.com` | `iotdevicegateway` |
     /// | `transcribestreaming.{region}.amazonaws.com`, `transcribestreaming-fips.{region}.amazonaws.com` | `transcribe` |
     /// | `{name}.{cluster-id}.{region}.neptune.amazonaws.com` | `neptune-db` |
     ///
-    /// The China partition's `amazonaws.com.cn` suffix is recognized too (with its IoT names
-    /// `{prefix}.ats.iot.{region}.amazonaws.com.cn`), as is the dual-stack suffix `api.aws`;
+    /// The China partition's `amazonaws.com.cn` suffix (where IoT names are
+    /// `{prefix}.ats.iot.{region}`) is recognized too, as is the dual-stack suffix `api.aws`;
     /// GovCloud regions (`us-gov-west-1`) need nothing special. The port is ignored. Custom
     /// domain names cannot be read this way: give region and service to [`Scope::new`].
     ///

@@ -19,12 +19,6 @@ use common::{decode, encode};
 use libfuzzer_sys::fuzz_target;
 use sigv4_wss::{Credentials, Error, Scope, append_query, uri_encode};
 
-/// The crate takes two endpoint forms beyond its table (reported to the maintainer): any
-/// prefix before `.iot-fips.` (the table has `data.iot-fips.{region}` only) and
-/// `{prefix}.ats.iot.{region}` under every suffix (the table has it for China only). With
-/// `false` the model follows the table to the letter.
-const ALLOW_UNDOCUMENTED_IOT_FORMS: bool = true;
-
 #[derive(Arbitrary, Debug)]
 struct Input<'a> {
     access_key_id: &'a str,
@@ -61,24 +55,16 @@ fn documented_scope(url: &str) -> Result<(String, &'static str), Option<String>>
         return Err(None);
     }
     let unknown = || Err(Some(host.to_owned()));
-    let Some((rest, suffix)) = [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"]
-        .into_iter()
-        .find_map(|suffix| host.strip_suffix(suffix).map(|rest| (rest, suffix)))
-    else {
+    let suffixes = [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"];
+    let Some(rest) = suffixes.into_iter().find_map(|suffix| host.strip_suffix(suffix)) else {
         return unknown();
     };
     let labels: Vec<&str> = rest.split('.').collect();
-    let lenient = ALLOW_UNDOCUMENTED_IOT_FORMS;
     let (region, service) = match labels[..] {
         [id, "execute-api", region] if !id.is_empty() => (region, "execute-api"),
-        // `{prefix}-ats.iot` and `{prefix}.iot`: any non-empty first label.
-        [prefix, "iot", region] if !prefix.is_empty() => (region, "iotdevicegateway"),
-        ["data", "iot-fips", region] => (region, "iotdevicegateway"),
-        [prefix, "iot-fips", region] if lenient && !prefix.is_empty() => {
-            (region, "iotdevicegateway")
-        }
-        [prefix, "ats", "iot", region]
-            if !prefix.is_empty() && (lenient || suffix == ".amazonaws.com.cn") =>
+        // `{prefix}.iot`, `{prefix}.iot-fips`, `{prefix}.ats.iot`: any non-empty prefix.
+        [prefix, "iot" | "iot-fips", region] | [prefix, "ats", "iot", region]
+            if !prefix.is_empty() =>
         {
             (region, "iotdevicegateway")
         }
