@@ -9,7 +9,8 @@ use crate::canonical::is_secret;
 /// A presigned URL.
 ///
 /// It is a bearer credential: anyone who has it can connect until it expires. So `Debug`
-/// replaces the values of `X-Amz-Signature` and `X-Amz-Security-Token` with `<redacted>`, and
+/// replaces the values of `X-Amz-Signature`, `X-Amz-Security-Token` and any parameter named
+/// `Authorization` (in any letter case) with `<redacted>`, and
 /// there is deliberately no `Display` and no `PartialEq`: use [`PresignedUrl::as_str`] where
 /// the URL is needed.
 #[derive(Clone)]
@@ -47,8 +48,9 @@ impl fmt::Debug for PresignedUrl {
     }
 }
 
-/// A URL shown with the values of `X-Amz-Signature` and `X-Amz-Security-Token` replaced by
-/// `<redacted>`, by `Display` and `Debug` alike.
+/// A URL shown with the values of `X-Amz-Signature`, `X-Amz-Security-Token` and any
+/// parameter named `Authorization` (in any letter case) replaced by `<redacted>`, by
+/// `Display` and `Debug` alike.
 #[derive(Clone, Copy)]
 pub struct RedactedUrl<'a>(&'a str);
 

@@ -300,6 +300,13 @@ fn debug_and_redacted_output_hide_signature_and_token() {
         )
     );
     assert!(shown.starts_with("PresignedUrl(wss://"), "{shown}");
+    // A parameter named Authorization is a credential by its name, in any letter case.
+    let url = try_presign(&format!("wss://{HOST}/dev?AUTHORIZATION=bearer&a"), None).unwrap();
+    let shown = url.redacted().to_string();
+    assert!(
+        shown.starts_with(&format!("wss://{HOST}/dev?AUTHORIZATION=<redacted>&a=&")),
+        "{shown}"
+    );
     // `as_str` and `into_string` give the same URL.
     let text = url.as_str().to_owned();
     assert_eq!(url.into_string(), text);
