@@ -1138,13 +1138,12 @@ proptest! {
         if written.is_empty() {
             prop_assert_eq!(added, "");
         } else {
-            // `?` starts a query, `&` continues one, nothing after a `?` or `&` that ends it.
-            let separator = if !head.contains('?') {
-                "?"
-            } else if head.ends_with(['?', '&']) {
-                ""
-            } else {
-                "&"
+            // `?` starts a query, `&` continues one; nothing after the `?` of an empty query
+            // or after a `&` that ends one (a later `?` is part of a value).
+            let separator = match head.split_once('?') {
+                None => "?",
+                Some((_, query)) if query.is_empty() || query.ends_with('&') => "",
+                Some(_) => "&",
             };
             prop_assert_eq!(added, format!("{separator}{}", written.join("&")));
         }
