@@ -98,7 +98,7 @@ pub fn inspect(url: &JsValue) -> Result<Object, JsValue> {
     let url = url.as_string().ok_or_else(|| invalid("url must be a string"))?;
     let inspection = sigv4_wss::inspect(&url).map_err(|e| thrown(&e))?;
     let object = Object::new();
-    let expires = inspection.expires_secs().map_or(JsValue::UNDEFINED, |secs| secs.into());
+    let expires = inspection.expires_secs().map_or(JsValue::UNDEFINED, JsValue::from);
     for (name, value) in [
         ("accessKeyId", inspection.access_key_id().into()),
         ("credentialScope", inspection.credential_scope().into()),
