@@ -63,6 +63,7 @@ install_wasm_bindgen() {
     if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $version" ]; then
         echo "toolchain: cargo install wasm-bindgen-cli $version"
         # Not --locked: its lockfile can name a version that the registry has since yanked.
-        cargo install --quiet wasm-bindgen-cli --version "$version" || return 1
+        # No default features: they add TLS, which talking to a local chromedriver never needs.
+        cargo install --quiet --no-default-features wasm-bindgen-cli --version "$version" || return 1
     fi
 }
