@@ -132,6 +132,7 @@ test("bad input throws Errors with the crate's message and a code", () => {
     [() => presignUrl("wss://transcribestreaming.us-west-2.amazonaws.com:8443/stream-transcription-websocket", creds, { expires: 301 }), "ExpiresOutOfRange", /transcribe allows 1 to 300/],
     [() => presignUrl(input.url, creds, { time: new Date("1969-12-31T23:59:59Z") }), "TimeOutOfRange", /year 1969/],
     [() => presignUrl(input.url, creds, { time: Date.UTC(10000, 0, 1) }), "TimeOutOfRange", /year 10000/],
+    [() => presignUrl(input.url, creds, { time: -1e15 }), "TimeOutOfRange", /year -29719/],
     [() => presignUrl(input.url, { ...creds, accessKeyId: "AKID/1" }), "InvalidAccessKeyId", /invalid access key id/],
     [() => presignUrl(input.url, { ...creds, sessionToken: "" }), "InvalidSessionToken", /invalid session token/],
     [() => presignUrl(input.url, creds, { time: new Date("not a date") }), "InvalidArgument", /options.time/],

@@ -147,8 +147,10 @@ fn signing_time(value: &JsValue) -> Result<OffsetDateTime, JsValue> {
     }
     #[allow(clippy::cast_possible_truncation, reason = "whole and within ±8.64e12")]
     OffsetDateTime::from_unix_timestamp(seconds as i64).map_err(|_| {
-        // After 9999: the library's error, with the year as JavaScript reads it.
-        let year = Date::new(&millis.into()).get_utc_full_year();
+        // Beyond the years ±9999: the library's error, with the year JavaScript reads. js-sys
+        // hands getUTCFullYear over as a u32; JavaScript's years (±275760) fit an i32.
+        #[allow(clippy::cast_possible_wrap, reason = "a year before 0 comes back negative")]
+        let year = Date::new(&millis.into()).get_utc_full_year() as i32;
         thrown(&Error::TimeOutOfRange { year: year.into() })
     })
 }
