@@ -5,7 +5,8 @@
 // waits for the page's report and prints one line per check and a summary. Needs `npm run
 // build` first, and the verifying server running with the main case's credentials (as
 // tests/browser/run at the repository root does). Chromium is Debian's /usr/bin/chromium, or
-// $CHROMIUM; the run stops it by its process id. Exit status 0 when every check passed.
+// $CHROMIUM, started in a process group of its own, which the run stops by its id. Exit
+// status 0 when every check passed.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -72,7 +73,8 @@ const chromium = spawn(
     `--user-data-dir=${profile}`,
     page,
   ],
-  { stdio: ["ignore", "ignore", "pipe"] },
+  // Its own process group, so that stopping it stops its helper processes too.
+  { stdio: ["ignore", "ignore", "pipe"], detached: true },
 );
 let chromiumLog = "";
 chromium.stderr.on("data", (chunk) => (chromiumLog += chunk));
@@ -90,10 +92,14 @@ const results = await Promise.race([
   }),
 ]);
 clearTimeout(timer);
-chromium.kill();
+try {
+  process.kill(-chromium.pid, "SIGTERM");
+} catch {
+  // it has exited already
+}
 await exited;
 server.close();
-rmSync(profile, { recursive: true, force: true });
+rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 
 for (const { name, ok, detail } of results) {
   console.log(`${ok ? "ok" : "FAILED"}: ${name}${ok ? "" : `\n  ${detail}`}`);
