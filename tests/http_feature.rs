@@ -6,7 +6,8 @@
 //! (`tests/data/aws-sigv4-test-suite`, each case whose request `http` can hold), and botocore
 //! 1.44.5 (`SigV4Auth.add_auth` on an `AWSRequest` with the same method, URL, headers and body,
 //! the clock frozen at 2020-01-31T10:02:33Z as `tests/oracles/botocore_presign.py` freezes it;
-//! a repeated header set twice on `AWSRequest.headers`, which appends). Each is also checked
+//! a repeated header set twice on `AWSRequest.headers`, which appends:
+//! `tests/oracles/botocore_http_feature.py`, which CI re-runs). Each is also checked
 //! against the crate's own `sign_request` on the equivalent `CanonicalRequest`.
 #![cfg(feature = "http")]
 #![allow(
