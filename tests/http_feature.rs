@@ -423,6 +423,12 @@ fn the_host_is_the_uris_authority_when_it_has_one() {
     let mut with_host = Request::get(presigned.as_str()).body(()).unwrap();
     with_host.headers_mut().insert("host", HeaderValue::from_static("other.example.com"));
     assert!(verifier().verify_http_request(&with_host, AT).is_ok());
+    // An absolute-form target without a path asks for `/`.
+    let root = presigner(None).presign(&format!("wss://{HOST}?room=lobby"), AT, secs(300)).unwrap();
+    assert!(root.as_str().contains(".com/?room=lobby&"));
+    let pathless = Request::get(root.as_str().replace(".com/?", ".com?")).body(()).unwrap();
+    assert_eq!(pathless.uri().path_and_query().unwrap().as_str().as_bytes()[0], b'?');
+    assert_eq!(verifier().verify_http_request(&pathless, AT).unwrap().path(), "/");
     // With neither, there is nothing to check the signed host against.
     let bare = Request::get(target_of(presigned.as_str())).body(()).unwrap();
     assert_eq!(
