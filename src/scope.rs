@@ -49,6 +49,7 @@ impl Scope {
     /// | `{prefix}.iot.{region}.amazonaws.com` (such as `{id}-ats.iot…`), `{prefix}.iot-fips.{region}.amazonaws.com` (such as `data.iot-fips…`), `{prefix}.ats.iot.{region}.amazonaws.com` | `iotdevicegateway` |
     /// | `transcribestreaming.{region}.amazonaws.com`, `transcribestreaming-fips.{region}.amazonaws.com` | `transcribe` |
     /// | `{name}.{cluster-id}.{region}.neptune.amazonaws.com` | `neptune-db` |
+    /// | `{m-or-v-id}.kinesisvideo.{region}.amazonaws.com` (WebRTC signaling) | `kinesisvideo` |
     ///
     /// The China partition's `amazonaws.com.cn` suffix (where IoT names are
     /// `{prefix}.ats.iot.{region}`) is recognized too, as is the dual-stack suffix `api.aws`;
@@ -107,6 +108,7 @@ fn infer(host: &str) -> Option<Scope> {
         [_, "iot" | "iot-fips", region] | [_, "ats", "iot", region] => (*region, service::IOT),
         ["transcribestreaming" | "transcribestreaming-fips", r] => (*r, service::TRANSCRIBE),
         [_, _, region, "neptune"] => (*region, service::NEPTUNE),
+        [_, "kinesisvideo", region] => (*region, service::KINESIS_VIDEO),
         _ => return None,
     };
     Scope::new(region, service).ok()
@@ -200,6 +202,10 @@ mod tests {
             (
                 "wss://db.cluster-c1x2y3.us-east-2.neptune.amazonaws.com:8182/gremlin",
                 pair("us-east-2", "neptune-db"),
+            ),
+            (
+                "wss://v-a1b2c3d4.kinesisvideo.us-west-2.amazonaws.com?X-Amz-ChannelARN=a",
+                pair("us-west-2", "kinesisvideo"),
             ),
         ] {
             assert_eq!(inferred(url), want, "{url}");
