@@ -50,6 +50,7 @@ impl Scope {
     /// | `transcribestreaming.{region}.amazonaws.com`, `transcribestreaming-fips.{region}.amazonaws.com` | `transcribe` |
     /// | `{name}.{cluster-id}.{region}.neptune.amazonaws.com` | `neptune-db` |
     /// | `{m-or-v-id}.kinesisvideo.{region}.amazonaws.com` (WebRTC signaling) | `kinesisvideo` |
+    /// | `{api-id}.appsync-api.{region}.amazonaws.com` (GraphQL and Events APIs) | `appsync` |
     ///
     /// The China partition's `amazonaws.com.cn` suffix (where IoT names are
     /// `{prefix}.ats.iot.{region}`) is recognized too, as is the dual-stack suffix `api.aws`;
@@ -95,7 +96,7 @@ fn is_scope_name(s: &str) -> bool {
 /// and GovCloud (`amazonaws.com`), China (`amazonaws.com.cn`) and dual-stack (`api.aws`).
 const AWS_SUFFIXES: [&str; 3] = [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"];
 
-fn infer(host: &str) -> Option<Scope> {
+pub(crate) fn infer(host: &str) -> Option<Scope> {
     let rest = AWS_SUFFIXES.iter().find_map(|suffix| host.strip_suffix(suffix))?;
     let labels: Vec<&str> = rest.split('.').collect();
     if labels.contains(&"") {
@@ -109,6 +110,7 @@ fn infer(host: &str) -> Option<Scope> {
         ["transcribestreaming" | "transcribestreaming-fips", r] => (*r, service::TRANSCRIBE),
         [_, _, region, "neptune"] => (*region, service::NEPTUNE),
         [_, "kinesisvideo", region] => (*region, service::KINESIS_VIDEO),
+        [_, "appsync-api", region] => (*region, service::APPSYNC),
         _ => return None,
     };
     Scope::new(region, service).ok()

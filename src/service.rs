@@ -7,6 +7,7 @@
 //! | [`TRANSCRIBE`] | `wss://transcribestreaming.{region}.amazonaws.com:8443/stream-transcription-websocket?language-code=…&media-encoding=…&sample-rate=…` | signed | 300 | none | 8443, signed in `Host` |
 //! | [`NEPTUNE`] | `wss://{cluster-endpoint}:8182/gremlin` | signed | 604800 | none | 8182, signed in `Host` |
 //! | [`KINESIS_VIDEO`] (WebRTC signaling) | `wss://{m-or-v-id}.kinesisvideo.{region}.amazonaws.com?X-Amz-ChannelARN=…&X-Amz-ClientId=…` (from `GetSignalingChannelEndpoint`) | signed | 604800 | none | default (443), not in `Host` |
+//! | [`APPSYNC`] | signed headers, not a presigned URL: `https://{api-id}.appsync-api.{region}.amazonaws.com/graphql` (or `/event`), connected with the `appsync` feature | signed | n/a | n/a | default (443) |
 //! | anything else | custom domains give region and service to [`Scope::new`](crate::Scope::new) | signed | 604800 | none | as in the URL |
 //!
 //! For every service the session token is the URL's last parameter, after `X-Amz-Signature`
@@ -28,6 +29,8 @@ pub const TRANSCRIBE: &str = "transcribe";
 pub const NEPTUNE: &str = "neptune-db";
 /// Amazon Kinesis Video Streams with WebRTC: `ConnectAsMaster` and `ConnectAsViewer` signaling.
 pub const KINESIS_VIDEO: &str = "kinesisvideo";
+/// AWS AppSync (GraphQL and Events APIs with `AWS_IAM`; see the `appsync` feature).
+pub const APPSYNC: &str = "appsync";
 
 /// The longest expiry SigV4 allows anywhere: 7 days.
 pub const MAX_EXPIRES_SECS: u32 = 604_800;
