@@ -13,7 +13,8 @@
 //! (`wss://…appsync-realtime-api…/graphql?header=…&payload=e30=`) and a newline go to stdout
 //! and nothing else; on bad input, one line goes to stderr and the exit status is 2 (usage) or
 //! 1 (anything else). The URL is a bearer credential for about five minutes: open the
-//! WebSocket right away.
+//! WebSocket right away, offering the subprotocol `graphql-ws`, for example with
+//! `websocat --protocol graphql-ws "$(cargo run -q --example appsync -- URL)"`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::process::ExitCode;

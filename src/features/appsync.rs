@@ -12,6 +12,7 @@
 //!   `content-encoding`, `content-type`, `host`, `x-amz-date`, `X-Amz-Security-Token`
 //!   (temporary credentials only) and `Authorization`, base64-encoded, is the `header` query
 //!   parameter of the real-time URL, beside `payload=e30=` (`{}`): [`graphql_realtime_url`].
+//!   Open it offering the subprotocol `graphql-ws`.
 //!   The real-time host of `{api-id}.appsync-api.{region}.amazonaws.com/graphql` is
 //!   `{api-id}.appsync-realtime-api.{region}.amazonaws.com/graphql`; a custom domain's is
 //!   `{domain}/graphql/realtime`.
@@ -66,6 +67,10 @@ use crate::{CanonicalRequest, Error, sign_request};
 /// The first WebSocket subprotocol an AppSync Events client offers; the second is the signed
 /// headers ([`EventsConnection::subprotocols`]).
 pub const EVENTS_SUBPROTOCOL: &str = "aws-appsync-event-ws";
+
+/// The WebSocket subprotocol to offer with a GraphQL [`RealtimeUrl`], as the AppSync guide
+/// says.
+pub const GRAPHQL_SUBPROTOCOL: &str = "graphql-ws";
 
 /// The headers the guides sign besides `host`, `x-amz-date` and the session token, as
 /// AppSync's clients send them.
@@ -155,7 +160,7 @@ fn sign(
 /// show it: `https://{api-id}.appsync-api.{region}.amazonaws.com/graphql` (the real-time URL is
 /// then on `{api-id}.appsync-realtime-api.{region}.amazonaws.com/graphql`), or a custom
 /// domain's `https://{domain}/graphql` (real-time URL `wss://{domain}/graphql/realtime`). An
-/// `http` endpoint (a local mock) gives a `ws` URL. The signed request is
+/// `http` endpoint (a local mock) gives a `ws` URL; a query is not used. The signed request is
 /// `POST {graphql_url}/connect` with the body `{}`; see the [module docs](self).
 ///
 /// The header is standard base64 written as is, `+`, `/` and `=` included, as the guide and
@@ -219,8 +224,7 @@ pub struct RealtimeUrl {
 }
 
 impl RealtimeUrl {
-    /// The URL, to open a WebSocket with (no subprotocol is needed; AppSync answers
-    /// `graphql-ws` when it is offered).
+    /// The URL, to open a WebSocket with, offering the [`GRAPHQL_SUBPROTOCOL`] `graphql-ws`.
     pub fn as_str(&self) -> &str {
         &self.url
     }
@@ -318,8 +322,8 @@ impl fmt::Debug for EventsConnection {
 /// `http_url` is the API's HTTP endpoint,
 /// `https://{api-id}.appsync-api.{region}.amazonaws.com/event` (real-time endpoint
 /// `wss://{api-id}.appsync-realtime-api.{region}.amazonaws.com/event/realtime`), or a custom
-/// domain's `https://{domain}/event` (`wss://{domain}/event/realtime`). The signed
-/// request is `POST {http_url}` with the body `{}`; see the [module docs](self).
+/// domain's `https://{domain}/event` (`wss://{domain}/event/realtime`); a query is not used.
+/// The signed request is `POST {http_url}` with the body `{}`; see the [module docs](self).
 ///
 /// # Errors
 ///
