@@ -6,10 +6,10 @@
 //!
 //! Credentials come from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, for temporary
 //! credentials, `AWS_SESSION_TOKEN`. Region and service default to what an AWS host name says
-//! (`{api-id}.execute-api.{region}.amazonaws.com`, IoT, Transcribe, Neptune) and are required
-//! otherwise. `--expires` defaults to 300 seconds, `--time` to now. On success the URL and a
-//! newline go to stdout and nothing else; on bad input, one line goes to stderr and the exit
-//! status is 2 (usage) or 1 (anything else).
+//! (`{api-id}.execute-api.{region}.amazonaws.com`, IoT, Transcribe, Neptune, Kinesis Video
+//! signaling) and are required otherwise. `--expires` defaults to 300 seconds, `--time` to now.
+//! On success the URL and a newline go to stdout and nothing else; on bad input, one line goes
+//! to stderr and the exit status is 2 (usage) or 1 (anything else).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::process::ExitCode;

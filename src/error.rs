@@ -79,7 +79,7 @@ pub enum Error {
     /// The region and service could not be told from the URL's host (a custom domain, or not
     /// an AWS endpoint).
     #[error(
-        "cannot tell region and service from host {host:?} (not an API Gateway, IoT, Transcribe or Neptune endpoint); give them explicitly, as custom domains need"
+        "cannot tell region and service from host {host:?} (not an API Gateway, IoT, Transcribe, Neptune, Kinesis Video signaling or AppSync endpoint); give them explicitly, as custom domains need"
     )]
     UnknownEndpoint {
         /// The URL's host.

@@ -42,6 +42,8 @@ pub use credentials::Credentials;
 pub use date::AmzDate;
 pub use encode::{append_query, uri_encode};
 pub use error::Error;
+#[cfg(feature = "appsync")]
+pub use features::appsync;
 pub use inspect::{Inspection, inspect, inspect_request};
 pub use lookup::{CredentialsLookup, LookupFn, lookup_fn};
 pub use presign::{Presigner, SessionTokenMode, presign_url};

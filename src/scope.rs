@@ -49,6 +49,8 @@ impl Scope {
     /// | `{prefix}.iot.{region}.amazonaws.com` (such as `{id}-ats.iot…`), `{prefix}.iot-fips.{region}.amazonaws.com` (such as `data.iot-fips…`), `{prefix}.ats.iot.{region}.amazonaws.com` | `iotdevicegateway` |
     /// | `transcribestreaming.{region}.amazonaws.com`, `transcribestreaming-fips.{region}.amazonaws.com` | `transcribe` |
     /// | `{name}.{cluster-id}.{region}.neptune.amazonaws.com` | `neptune-db` |
+    /// | `{m-or-v-id}.kinesisvideo.{region}.amazonaws.com` (WebRTC signaling) | `kinesisvideo` |
+    /// | `{api-id}.appsync-api.{region}.amazonaws.com` (GraphQL and Events APIs) | `appsync` |
     ///
     /// The China partition's `amazonaws.com.cn` suffix (where IoT names are
     /// `{prefix}.ats.iot.{region}`) is recognized too, as is the dual-stack suffix `api.aws`;
@@ -94,7 +96,7 @@ fn is_scope_name(s: &str) -> bool {
 /// and GovCloud (`amazonaws.com`), China (`amazonaws.com.cn`) and dual-stack (`api.aws`).
 const AWS_SUFFIXES: [&str; 3] = [".amazonaws.com", ".amazonaws.com.cn", ".api.aws"];
 
-fn infer(host: &str) -> Option<Scope> {
+pub(crate) fn infer(host: &str) -> Option<Scope> {
     let rest = AWS_SUFFIXES.iter().find_map(|suffix| host.strip_suffix(suffix))?;
     let labels: Vec<&str> = rest.split('.').collect();
     if labels.contains(&"") {
@@ -107,6 +109,8 @@ fn infer(host: &str) -> Option<Scope> {
         [_, "iot" | "iot-fips", region] | [_, "ats", "iot", region] => (*region, service::IOT),
         ["transcribestreaming" | "transcribestreaming-fips", r] => (*r, service::TRANSCRIBE),
         [_, _, region, "neptune"] => (*region, service::NEPTUNE),
+        [_, "kinesisvideo", region] => (*region, service::KINESIS_VIDEO),
+        [_, "appsync-api", region] => (*region, service::APPSYNC),
         _ => return None,
     };
     Scope::new(region, service).ok()
@@ -200,6 +204,10 @@ mod tests {
             (
                 "wss://db.cluster-c1x2y3.us-east-2.neptune.amazonaws.com:8182/gremlin",
                 pair("us-east-2", "neptune-db"),
+            ),
+            (
+                "wss://v-a1b2c3d4.kinesisvideo.us-west-2.amazonaws.com?X-Amz-ChannelARN=a",
+                pair("us-west-2", "kinesisvideo"),
             ),
         ] {
             assert_eq!(inferred(url), want, "{url}");

@@ -6,14 +6,17 @@
 //! | [`IOT`] | `wss://{prefix}-ats.iot.{region}.amazonaws.com/mqtt` | appended after signing, not in the canonical query | 604800 | none | default (443), not in `Host` |
 //! | [`TRANSCRIBE`] | `wss://transcribestreaming.{region}.amazonaws.com:8443/stream-transcription-websocket?language-code=…&media-encoding=…&sample-rate=…` | signed | 300 | none | 8443, signed in `Host` |
 //! | [`NEPTUNE`] | `wss://{cluster-endpoint}:8182/gremlin` | signed | 604800 | none | 8182, signed in `Host` |
+//! | [`KINESIS_VIDEO`] (WebRTC signaling) | `wss://{m-or-v-id}.kinesisvideo.{region}.amazonaws.com?X-Amz-ChannelARN=…&X-Amz-ClientId=…` (from `GetSignalingChannelEndpoint`) | signed | 604800 | none | default (443), not in `Host` |
+//! | [`APPSYNC`] | signed headers, not a presigned URL: `https://{api-id}.appsync-api.{region}.amazonaws.com/graphql` (or `/event`), connected with the `appsync` feature | signed | n/a | n/a | default (443) |
 //! | anything else | custom domains give region and service to [`Scope::new`](crate::Scope::new) | signed | 604800 | none | as in the URL |
 //!
 //! For every service the session token is the URL's last parameter, after `X-Amz-Signature`
 //! (IoT users report `403`s when it is anywhere else), the service's own query parameters
-//! (Transcribe's `language-code`, `media-encoding`, `sample-rate`, …) are signed like any other,
-//! and a port is part of the signed `Host` exactly when it is not the scheme's default
-//! (`ws`/`http` 80, `wss`/`https` 443). The rules are chosen by the credential scope's service
-//! name, so a custom domain in front of IoT gets IoT's token rule when its scope says
+//! (Transcribe's `language-code`, `media-encoding`, `sample-rate`; Kinesis Video's
+//! `X-Amz-ChannelARN` and, for a viewer, `X-Amz-ClientId`) are signed like any other, and a
+//! port is part of the signed `Host` exactly when it is not the scheme's default (`ws`/`http`
+//! 80, `wss`/`https` 443). The rules are chosen by the credential scope's service name, so a
+//! custom domain in front of IoT gets IoT's token rule when its scope says
 //! `iotdevicegateway`. [`SessionTokenMode`](crate::SessionTokenMode) overrides the token rule.
 
 /// Amazon API Gateway (WebSocket `$connect` with `AWS_IAM`, and the `@connections` API).
@@ -24,6 +27,10 @@ pub const IOT: &str = "iotdevicegateway";
 pub const TRANSCRIBE: &str = "transcribe";
 /// Amazon Neptune's Gremlin and openCypher WebSocket endpoints with IAM authentication.
 pub const NEPTUNE: &str = "neptune-db";
+/// Amazon Kinesis Video Streams with WebRTC: `ConnectAsMaster` and `ConnectAsViewer` signaling.
+pub const KINESIS_VIDEO: &str = "kinesisvideo";
+/// AWS AppSync (GraphQL and Events APIs with `AWS_IAM`; see the `appsync` feature).
+pub const APPSYNC: &str = "appsync";
 
 /// The longest expiry SigV4 allows anywhere: 7 days.
 pub const MAX_EXPIRES_SECS: u32 = 604_800;

@@ -299,6 +299,17 @@ fn neptune_matches_the_oracles() {
     assert!(check(|c| c.service() == "neptune-db") >= 2);
 }
 
+/// Kinesis Video Streams WebRTC signaling: `X-Amz-ChannelARN` and `X-Amz-ClientId` are signed
+/// like any parameter, the session token too; the region and service come from the host.
+#[test]
+fn kinesis_video_signaling_matches_botocore() {
+    let kinesis = |c: &Case| c.service() == "kinesisvideo";
+    assert_eq!(check(|c| kinesis(c) && c.oracle == "botocore"), 3);
+    for case in cases().iter().filter(|c| kinesis(c)) {
+        assert_eq!(Scope::from_url(case.url()), Ok(case.scope()), "case {}", case.name);
+    }
+}
+
 /// Both session-token modes set on a `Presigner` (the default overridden either way).
 #[test]
 fn session_token_modes_match_aws_c_auth() {
@@ -518,7 +529,7 @@ fn fixture_is_well_formed() {
         assert!(
             matches!(
                 case.service(),
-                "execute-api" | "iotdevicegateway" | "transcribe" | "neptune-db"
+                "execute-api" | "iotdevicegateway" | "transcribe" | "neptune-db" | "kinesisvideo"
             ),
             "case {}: no test compares service {}",
             case.name,

@@ -23,6 +23,10 @@ secret=$(case_field main-case 'case["input"]["secret_key"]')
 main_url=$(case_field main-case 'case["oracle_url"]')
 token=$(case_field main-case-bench-token 'case["input"]["session_token"]')
 # The oracle writes the token before the signature; the crate writes it last.
+# Kinesis Video signaling: botocore's URL for the endpoint as GetSignalingChannelEndpoint gives
+# it (no path); the crate writes the path a client sends, "/".
+kvs_url=$(case_field kinesis-video-viewer 'case["input"]["url"]')
+kvs_expected=$(case_field kinesis-video-viewer 'case["oracle_url"].replace(".com?", ".com/?", 1)')
 token_url=$(case_field main-case-bench-token '"&".join(sorted(case["oracle_url"].split("&"), key=lambda p: p.startswith("X-Amz-Security-Token=")))')
 
 passed=0 failed=0
@@ -70,6 +74,8 @@ check "main case, 800-character token" 0 "$token_url" "${creds[@]}" "AWS_SESSION
 check "empty AWS_SESSION_TOKEN is no token" 0 "$main_url" "${creds[@]}" AWS_SESSION_TOKEN= -- --time "$time" "$url"
 check "explicit region, service, expiry" 0 "$main_url" "${creds[@]}" -- \
     --region us-east-1 --service execute-api --expires 300 --time "$time" "$url"
+check "Kinesis Video signaling: region and service from the host" 0 "$kvs_expected" "${creds[@]}" -- \
+    --expires 299 --time "$time" "$kvs_url"
 check "no URL" 2 "" "${creds[@]}" --
 check "unknown option" 2 "" "${creds[@]}" -- --frobnicate "$url"
 check "flag without value" 2 "" "${creds[@]}" -- "$url" --region

@@ -21,6 +21,13 @@ use sigv4_wss::{
 use time::OffsetDateTime;
 use time::macros::datetime;
 
+// Servers share these between threads: a compile-time check (it was in src/lib.rs).
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    shared::<Presigner>();
+    shared::<Verifier<HashMap<String, Credentials>>>();
+};
+
 const URL: &str = "wss://abc123defg.execute-api.us-east-1.amazonaws.com/dev?room=lobby";
 const HOST: &str = "abc123defg.execute-api.us-east-1.amazonaws.com";
 const AKID: &str = "AKIDEXAMPLE";

@@ -18,7 +18,7 @@
 
 use std::time::Duration;
 
-use sigv4_wss::service::{EXECUTE_API, IOT, MAX_EXPIRES_SECS, NEPTUNE, TRANSCRIBE};
+use sigv4_wss::service::{EXECUTE_API, IOT, KINESIS_VIDEO, MAX_EXPIRES_SECS, NEPTUNE, TRANSCRIBE};
 use sigv4_wss::{
     Credentials, Error, Presigner, Scope, SessionTokenMode, Verifier, presign_url, uri_encode,
 };
@@ -76,8 +76,8 @@ const AUTH_ORDER: [&str; 7] = [
 #[test]
 fn service_names_are_the_signing_names() {
     assert_eq!(
-        [EXECUTE_API, IOT, TRANSCRIBE, NEPTUNE],
-        ["execute-api", "iotdevicegateway", "transcribe", "neptune-db"]
+        [EXECUTE_API, IOT, TRANSCRIBE, NEPTUNE, KINESIS_VIDEO],
+        ["execute-api", "iotdevicegateway", "transcribe", "neptune-db", "kinesisvideo"]
     );
     assert_eq!(MAX_EXPIRES_SECS, 7 * 24 * 3600);
 }
@@ -169,7 +169,7 @@ fn the_length_limit_is_for_websocket_urls_of_execute_api_only() {
         Err(Error::UrlTooLong { length: 4097, .. })
     ));
     let long = "A".repeat(10_000);
-    for service in [IOT, TRANSCRIBE, NEPTUNE, "kinesisvideo"] {
+    for service in [IOT, TRANSCRIBE, NEPTUNE, KINESIS_VIDEO] {
         let scope = Scope::new("us-east-1", service).unwrap();
         assert!(presign(MAIN_URL, Some(&long), &scope).is_ok(), "{service}");
     }
@@ -574,6 +574,15 @@ fn host_inference_covers_the_partitions() {
             "us-east-1",
             NEPTUNE,
         ),
+        // Kinesis Video signaling endpoints as GetSignalingChannelEndpoint returns them: `m-`
+        // for a master, `v-` for a viewer, no path.
+        ("wss://v-a1b2c3d4.kinesisvideo.us-west-2.amazonaws.com", "us-west-2", KINESIS_VIDEO),
+        (
+            "wss://m-b94e17e0.kinesisvideo.us-gov-west-1.amazonaws.com?X-Amz-ChannelARN=x",
+            "us-gov-west-1",
+            KINESIS_VIDEO,
+        ),
+        ("wss://m-a1b2c3d4.kinesisvideo.cn-north-1.amazonaws.com.cn/", "cn-north-1", KINESIS_VIDEO),
     ] {
         let scope = Scope::from_url(url).unwrap_or_else(|e| panic!("{url}: {e}"));
         assert_eq!((scope.region(), scope.service()), (region, service), "{url}");
@@ -593,6 +602,8 @@ fn host_inference_refuses_look_alikes() {
         "wss://transcribestreaming.amazonaws.com/",
         "wss://transcribe.us-east-1.amazonaws.com/",
         "wss://cluster.us-east-1.neptune.amazonaws.com:8182/gremlin",
+        "wss://v-a1b2c3d4.kinesisvideo.amazonaws.com/",
+        "wss://v-a1b2c3d4.kinesisvideo.us-west-2.example.com/",
         "wss://amazonaws.com.cn/",
         "wss://api.aws/",
         "wss://127.0.0.1/",

@@ -1,7 +1,9 @@
 //! Optional integrations with other crates, each behind the Cargo feature of the same name
-//! and off by default. They add conversions and methods on the crate's own types, built on
-//! the same signing and verifying code as everything else.
+//! and off by default. They add conversions, methods and functions on the crate's own types,
+//! built on the same signing and verifying code as everything else.
 
+#[cfg(feature = "appsync")]
+pub mod appsync;
 #[cfg(feature = "aws-credential-types")]
 mod aws_credential_types;
 #[cfg(feature = "http")]
