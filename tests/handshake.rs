@@ -1,10 +1,12 @@
-//! End to end: a real WebSocket server on 127.0.0.1 checks each handshake's request target
-//! and `Host` header with the verifier (`verify_request`, with `expect_host`), as API
-//! Gateway's `$connect` route with `AWS_IAM` does, and answers `403` with the verifier's
-//! reason otherwise. A client with a presigned URL is upgraded and gets its message echoed;
-//! unsigned, tampered, expired, future, wrong-secret, unknown-key, wrong-region and
-//! wrong-host URLs get `403`, as do a raw dot segment and a raw `+`, which this client sends
-//! as written. The same for an IoT-style URL whose session token is appended after signing.
+//! End to end: the local stand-in for API Gateway (`examples/local_gateway/server.rs`, included
+//! here) on 127.0.0.1 checks each handshake's request target and `Host` header with the
+//! verifier (`verify_request`, with `expect_host`), as API Gateway's `$connect` route with
+//! `AWS_IAM` does, and answers `403` with the verifier's reason otherwise. A client with a
+//! presigned URL is upgraded and gets its message echoed; unsigned, tampered, expired, future,
+//! wrong-secret, unknown-key, wrong-region and wrong-host URLs get `403`, as do a raw dot
+//! segment and a raw `+`, which this client sends as written. The same for an IoT-style URL
+//! whose session token is appended after signing, in the stand-in's IoT mode, which also
+//! requires and answers the `mqtt` subprotocol and answers an MQTT CONNECT with a CONNACK.
 //!
 //! The server's clock is passed in (`NOW`), so the test does not depend on the wall clock.
 #![allow(
@@ -17,6 +19,9 @@
     reason = "a test; tungstenite's handshake callback fixes the error type"
 )]
 
+#[path = "../examples/local_gateway/server.rs"]
+mod server;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,9 +32,10 @@ use time::macros::datetime;
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::handshake::client::Request as ClientRequest;
-use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 use tokio_tungstenite::tungstenite::{self, Message};
+
+use crate::server::{Gateway, Mode, Outcome};
 
 const AKID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -45,67 +51,43 @@ fn credentials() -> Credentials {
 /// Tells whether the server refused for the expected reason.
 type Expectation = fn(&Error) -> bool;
 
-/// What the server decided for each handshake: the request target and the verifier's error.
-type Log = Arc<Mutex<Vec<(String, Option<Error>)>>>;
+/// What the server decided for each handshake: the request target and the outcome.
+type Log = Arc<Mutex<Vec<(String, Outcome)>>>;
 
-/// Starts a server on 127.0.0.1 that accepts a handshake only if the verifier `make` builds
-/// for its port accepts it at `NOW`, and echoes every text or binary message. Returns its
-/// port and its log.
-async fn start_server(make: impl FnOnce(u16) -> Verifier<Credentials>) -> (u16, Log) {
+/// Starts the stand-in (`examples/local_gateway/server.rs`) on 127.0.0.1 in `mode`, with the
+/// verifier `make` builds for its port and its clock at `NOW`. Returns its port and its log.
+async fn start_server(mode: Mode, make: impl FnOnce(u16) -> Verifier<Credentials>) -> (u16, Log) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let verifier = Arc::new(make(port));
     let log: Log = Arc::default();
     let server_log = Arc::clone(&log);
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let verifier = Arc::clone(&verifier);
-            let log = Arc::clone(&server_log);
-            tokio::spawn(async move {
-                let check = move |request: &Request, response: Response| {
-                    let target =
-                        request.uri().path_and_query().map_or("/", |pq| pq.as_str()).to_owned();
-                    let headers: Vec<(&str, &str)> = request
-                        .headers()
-                        .iter()
-                        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
-                        .collect();
-                    let verdict =
-                        verifier.verify_request(request.method().as_str(), &target, &headers, NOW);
-                    let outcome = match verdict {
-                        Ok(_) => Ok(response),
-                        Err(ref err) => {
-                            let mut refusal = ErrorResponse::new(Some(err.to_string()));
-                            *refusal.status_mut() = StatusCode::FORBIDDEN;
-                            Err(refusal)
-                        }
-                    };
-                    log.lock().unwrap().push((target, verdict.err()));
-                    outcome
-                };
-                let Ok(mut socket) = tokio_tungstenite::accept_hdr_async(stream, check).await
-                else {
-                    return;
-                };
-                while let Some(Ok(message)) = socket.next().await {
-                    if (message.is_text() || message.is_binary())
-                        && socket.send(message).await.is_err()
-                    {
-                        return;
-                    }
-                }
-            });
-        }
-    });
+    let gateway = Gateway::new(
+        make(port),
+        mode,
+        Box::new(|| NOW),
+        Box::new(move |target, outcome| {
+            server_log.lock().unwrap().push((target.to_owned(), outcome.clone()));
+        }),
+    );
+    tokio::spawn(gateway.run(listener));
     (port, log)
 }
 
-/// The handshake request a client sends for `url`.
-fn request(url: &str) -> ClientRequest {
-    url.into_client_request().unwrap()
+/// The error of the last handshake the server refused with `403`.
+fn last_error(log: &Log) -> (String, Error) {
+    match log.lock().unwrap().last().cloned() {
+        Some((target, Outcome::Forbidden(err))) => (target, err),
+        other => panic!("the server's last decision: {other:?}"),
+    }
+}
+
+/// The handshake request a client sends for `url`; an MQTT client also asks for `mqtt`.
+fn client_request(url: &str, mqtt: bool) -> ClientRequest {
+    let mut request = url.into_client_request().unwrap();
+    if mqtt {
+        request.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("mqtt"));
+    }
+    request
 }
 
 /// Connects, sends a message and returns the echo, or the refusal's status and body.
@@ -193,8 +175,9 @@ fn tampered_error(name: &str, token_signed: bool) -> Expectation {
 /// `scope`, with `other_region` as the wrong region. Returns the number of handshakes made.
 async fn every_case(
     port: u16, log: &Log, path_and_query: &str, scope: &Scope, other_region: &str,
-    token_signed: bool,
+    token_signed: bool, mqtt: bool,
 ) -> usize {
+    let request = |url: &str| client_request(url, mqtt);
     let origin = format!("ws://127.0.0.1:{port}");
     let unsigned = format!("{origin}{path_and_query}");
     let good = presign(&unsigned, credentials(), scope, SIGNED_AT, 300);
@@ -202,7 +185,7 @@ async fn every_case(
 
     // Upgraded, and the message comes back.
     assert_eq!(connect_and_echo(request(&good)).await, Ok("hello over sigv4".to_owned()));
-    assert_eq!(log.lock().unwrap().last().unwrap().1, None);
+    assert_eq!(log.lock().unwrap().last().unwrap().1, Outcome::Accepted);
 
     // Each refusal, with the verifier's reason as the server logged it.
     let mut refused: Vec<(ClientRequest, Expectation)> =
@@ -260,8 +243,11 @@ async fn every_case(
         let shown = request.uri().to_string();
         let (status, body) = connect_and_echo(request).await.unwrap_err();
         assert_eq!(status, StatusCode::FORBIDDEN, "{shown}");
-        let (target, err) = log.lock().unwrap().last().cloned().unwrap();
-        let err = err.expect("the server logged no error");
+        let (target, err) = last_error(log);
+        // What the example logs: the path and the reason, never the query.
+        let path = target.split_once('?').map_or(target.as_str(), |(path, _)| path);
+        let line = Outcome::Forbidden(err.clone()).log_line(&target);
+        assert_eq!(line, format!("refused {path}: {err}"));
         assert!(expected(&err), "{shown}: {err}");
         assert_eq!(body, err.to_string(), "{shown}");
         assert!(shown.ends_with(&target), "the server saw {target} for {shown}");
@@ -275,11 +261,12 @@ async fn every_case(
 #[tokio::test(flavor = "current_thread")]
 async fn api_gateway_style_connect_accepts_only_presigned_urls() {
     let scope = Scope::new("us-east-1", "execute-api").unwrap();
-    let (port, log) = start_server(|port| {
+    let (port, log) = start_server(Mode::ApiGateway, |port| {
         Verifier::new(credentials(), &scope).expect_host(&format!("127.0.0.1:{port}"))
     })
     .await;
-    let handshakes = every_case(port, &log, "/dev?room=lobby", &scope, "eu-west-1", true).await;
+    let handshakes =
+        every_case(port, &log, "/dev?room=lobby", &scope, "eu-west-1", true, false).await;
     // room plus the seven authentication parameters, each tampered with.
     assert_eq!(handshakes, 2 + 1 + 8 + 1 + 6 + 2);
     // Every handshake went through the verifier.
@@ -289,11 +276,11 @@ async fn api_gateway_style_connect_accepts_only_presigned_urls() {
 #[tokio::test(flavor = "current_thread")]
 async fn iot_style_url_with_the_token_appended_after_signing() {
     let scope = Scope::new("eu-west-1", "iotdevicegateway").unwrap();
-    let (port, log) = start_server(|port| {
+    let (port, log) = start_server(Mode::Iot, |port| {
         Verifier::new(credentials(), &scope).expect_host(&format!("127.0.0.1:{port}"))
     })
     .await;
-    let handshakes = every_case(port, &log, "/mqtt", &scope, "us-east-1", false).await;
+    let handshakes = every_case(port, &log, "/mqtt", &scope, "us-east-1", false, true).await;
     assert_eq!(log.lock().unwrap().len(), handshakes);
     // The token really was left out of the signature: the verifier reported it unsigned.
     let url =
@@ -310,5 +297,122 @@ async fn iot_style_url_with_the_token_appended_after_signing() {
         })
         .cloned()
         .unwrap();
-    assert!(matches!(token_tampered.1, Some(Error::SessionTokenMismatch { .. })));
+    assert!(matches!(token_tampered.1, Outcome::Forbidden(Error::SessionTokenMismatch { .. })));
+}
+
+/// Connects with `request`; returns the response's status, its `Sec-WebSocket-Protocol` and,
+/// once upgraded, what the server answers to `send` (a binary message), or the refusal's body.
+async fn exchange(request: ClientRequest, send: &[u8]) -> (StatusCode, Option<String>, Vec<u8>) {
+    let connecting = tokio_tungstenite::connect_async(request);
+    match tokio::time::timeout(Duration::from_secs(5), connecting).await.unwrap() {
+        Ok((mut socket, response)) => {
+            let protocol = response
+                .headers()
+                .get("Sec-WebSocket-Protocol")
+                .map(|value| value.to_str().unwrap().to_owned());
+            socket.send(Message::binary(send.to_vec())).await.unwrap();
+            let answer = tokio::time::timeout(Duration::from_secs(5), socket.next())
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap();
+            socket.close(None).await.ok();
+            (response.status(), protocol, answer.into_data().to_vec())
+        }
+        Err(tungstenite::Error::Http(response)) => {
+            (response.status(), None, response.body().clone().unwrap_or_default())
+        }
+        Err(other) => panic!("unexpected client error {other}"),
+    }
+}
+
+/// An MQTT CONNECT with client id "c", keep-alive 60 s and a clean session, written out from
+/// the MQTT specifications (3.1.1 section 3.1, 5.0 section 3.1) for protocol level `level`.
+fn mqtt_connect(level: u8) -> Vec<u8> {
+    let mut variable = vec![0x00, 0x04, b'M', b'Q', b'T', b'T', level, 0x02, 0x00, 0x3C];
+    if level == 5 {
+        variable.push(0x00); // no properties
+    }
+    let payload = [0x00, 0x01, b'c'];
+    let mut packet = vec![0x10, u8::try_from(variable.len() + payload.len()).unwrap()];
+    packet.extend(variable);
+    packet.extend(payload);
+    packet
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn iot_mode_speaks_the_mqtt_subprotocol_as_aws_iot_does() {
+    let scope = Scope::new("eu-west-1", "iotdevicegateway").unwrap();
+    let (port, log) = start_server(Mode::Iot, |port| {
+        Verifier::new(credentials(), &scope).expect_host(&format!("127.0.0.1:{port}"))
+    })
+    .await;
+    let signed = |path: &str| {
+        presign(&format!("ws://127.0.0.1:{port}{path}"), credentials(), &scope, SIGNED_AT, 300)
+    };
+    let url = signed("/mqtt");
+
+    // Asked for (alone or in a list), `mqtt` is named in the response; a CONNECT gets a
+    // CONNACK "accepted" in its own MQTT version, a PINGREQ a PINGRESP, anything else its echo.
+    let connack_311 = vec![0x20, 0x02, 0x00, 0x00];
+    let connack_5 = vec![0x20, 0x03, 0x00, 0x00, 0x00];
+    let mqtt = Some("mqtt".to_owned());
+    let ok = StatusCode::SWITCHING_PROTOCOLS;
+    assert_eq!(
+        exchange(client_request(&url, true), &mqtt_connect(4)).await,
+        (ok, mqtt.clone(), connack_311)
+    );
+    assert_eq!(
+        exchange(client_request(&url, true), &mqtt_connect(5)).await,
+        (ok, mqtt.clone(), connack_5)
+    );
+    assert_eq!(
+        exchange(client_request(&url, true), &[0xC0, 0x00]).await,
+        (ok, mqtt.clone(), vec![0xD0, 0x00])
+    );
+    let mut listing = client_request(&url, false);
+    listing
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", HeaderValue::from_static("mqttv3.1, mqtt"));
+    // tungstenite's client accepts only a protocol it asked for, so this is the server's pick.
+    assert_eq!(exchange(listing, b"\x30\x00").await, (ok, mqtt, b"\x30\x00".to_vec()));
+
+    // Not asked for: 426, as AWS IoT answers. Another path: 404, though the URL verifies.
+    let no_mqtt = exchange(client_request(&url, false), b"").await;
+    let reason = Outcome::NoMqttSubprotocol.reason();
+    assert_eq!(no_mqtt, (StatusCode::UPGRADE_REQUIRED, None, reason.into_bytes()));
+    let elsewhere = exchange(client_request(&signed("/other"), true), b"").await;
+    let reason = Outcome::NotMqttPath.reason();
+    assert_eq!(elsewhere, (StatusCode::NOT_FOUND, None, reason.into_bytes()));
+    let outcomes: Vec<Outcome> = log.lock().unwrap().iter().map(|(_, o)| o.clone()).collect();
+    let accepted = vec![Outcome::Accepted; 4];
+    assert_eq!(
+        outcomes,
+        [accepted, vec![Outcome::NoMqttSubprotocol, Outcome::NotMqttPath]].concat()
+    );
+    // A bad signature is refused first, whatever the subprotocol.
+    let tampered = tamper(&url, Some("X-Amz-Date"));
+    assert_eq!(exchange(client_request(&tampered, false), b"").await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_header_that_is_not_utf8_is_refused_not_left_out() {
+    let scope = Scope::new("us-east-1", "execute-api").unwrap();
+    let (port, log) = start_server(Mode::ApiGateway, |port| {
+        Verifier::new(credentials(), &scope).expect_host(&format!("127.0.0.1:{port}"))
+    })
+    .await;
+    let url = presign(&format!("ws://127.0.0.1:{port}/dev"), credentials(), &scope, SIGNED_AT, 300);
+    // UTF-8 beyond ASCII is text: read, and (unsigned) accepted.
+    let mut utf8 = client_request(&url, false);
+    utf8.headers_mut().insert("x-note", HeaderValue::from_bytes("café".as_bytes()).unwrap());
+    assert_eq!(exchange(utf8, b"hi").await.0, StatusCode::SWITCHING_PROTOCOLS);
+    // Latin-1 is not: refused with 400, naming the header.
+    let mut latin1 = client_request(&url, false);
+    latin1.headers_mut().insert("x-note", HeaderValue::from_bytes(b"caf\xe9").unwrap());
+    let (status, _, body) = exchange(latin1, b"").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(String::from_utf8(body).unwrap(), "the value of header x-note is not UTF-8");
+    let last = log.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(last.1, Outcome::HeaderNotUtf8("x-note".to_owned()));
 }
