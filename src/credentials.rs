@@ -21,7 +21,7 @@ use crate::error::Error;
 /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Some("token"))?;
 /// assert_eq!(
 ///     format!("{creds:?}"),
-///     r#"Credentials { access_key_id: "AKIDEXAMPLE", secret_access_key: <redacted>, session_token: Some(<redacted>) }"#
+///     r#"Credentials { access_key_id: "AKIDEXAMPLE", secret_access_key: <redacted>, session_token: Some(<redacted>), expiry: None }"#
 /// );
 /// assert!(Credentials::new("AKIDEXAMPLE", "secret\n", None).is_err());
 /// # Ok::<(), sigv4_wss::Error>(())
@@ -31,6 +31,7 @@ pub struct Credentials {
     access_key_id: String,
     secret_access_key: Zeroizing<String>,
     session_token: Option<Zeroizing<String>>,
+    expiry: Option<time::OffsetDateTime>,
 }
 
 impl Credentials {
@@ -58,6 +59,7 @@ impl Credentials {
             access_key_id: access_key_id.to_owned(),
             secret_access_key: Zeroizing::new(secret_access_key.to_owned()),
             session_token: session_token.map(|t| Zeroizing::new(t.to_owned())),
+            expiry: None,
         })
     }
 
@@ -83,6 +85,20 @@ impl Credentials {
     /// The access key id (not a secret: it appears in every signed URL).
     pub fn access_key_id(&self) -> &str {
         &self.access_key_id
+    }
+
+    /// Records when temporary credentials expire, as their provider said (the
+    /// `aws-credential-types` conversion keeps aws-config's). The crate only carries it: it
+    /// never reads a clock, so compare it with the time you sign at, and refresh the
+    /// credentials before then.
+    #[must_use]
+    pub fn with_expiry(self, expiry: time::OffsetDateTime) -> Self {
+        Self { expiry: Some(expiry), ..self }
+    }
+
+    /// When the credentials expire, if [`Credentials::with_expiry`] said.
+    pub fn expiry(&self) -> Option<time::OffsetDateTime> {
+        self.expiry
     }
 
     /// Whether these are temporary credentials with a session token.
@@ -117,6 +133,7 @@ impl fmt::Debug for Credentials {
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &Redacted)
             .field("session_token", &self.session_token.as_ref().map(|_| Redacted))
+            .field("expiry", &self.expiry)
             .finish()
     }
 }
@@ -170,7 +187,7 @@ mod tests {
         let c = Credentials::new("AKIDEXAMPLE", SECRET, None).unwrap();
         assert_eq!(
             format!("{c:?}"),
-            r#"Credentials { access_key_id: "AKIDEXAMPLE", secret_access_key: <redacted>, session_token: None }"#
+            r#"Credentials { access_key_id: "AKIDEXAMPLE", secret_access_key: <redacted>, session_token: None, expiry: None }"#
         );
     }
 

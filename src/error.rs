@@ -168,8 +168,9 @@ pub enum Error {
         name: String,
     },
 
-    /// A header value has control characters other than tab, CR and LF.
-    #[error("invalid value for header {name:?}: no control characters but tab, CR and LF")]
+    /// A header value has control characters other than tab, CR and LF, or (read from an
+    /// `http::HeaderValue`, with the `http` feature) bytes that are not UTF-8.
+    #[error("invalid value for header {name:?}: UTF-8, no control characters but tab, CR and LF")]
     InvalidHeaderValue {
         /// The header's name (the value is not shown: it may be a secret).
         name: String,

@@ -1,11 +1,9 @@
 //! Presigning: [`presign_url`] and the reusable [`Presigner`], which every signing entry point
 //! goes through.
 
-use core::fmt;
-use core::time::Duration;
-use std::borrow::Cow;
-use std::io::Write as _;
+use core::{fmt, time::Duration};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::{borrow::Cow, io::Write as _};
 
 use time::OffsetDateTime;
 use zeroize::Zeroizing;

@@ -2,8 +2,7 @@
 //! `@connections` API and other AWS HTTP APIs take it) or in its query
 //! ([`Presigner::presign_request`], any method and headers).
 
-use core::fmt;
-use core::time::Duration;
+use core::{fmt, time::Duration};
 use std::borrow::Cow;
 
 use time::OffsetDateTime;

@@ -1,8 +1,7 @@
 //! Verifying signed requests: the server side of SigV4, for proxies, local stand-ins for
 //! API Gateway and tests.
 
-use core::fmt;
-use core::time::Duration;
+use core::{fmt, time::Duration};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use constant_time_eq::constant_time_eq;
