@@ -28,7 +28,7 @@ use http::{Request, Uri};
 use rumqttc::{
     AsyncClient, ConnectReturnCode, Event, MqttOptions, Outgoing, Packet, QoS, Transport,
 };
-use sigv4_wss::{Credentials, Presigner, Scope};
+use sigv4_wss::{Credentials, Error, Presigner, Scope};
 use time::OffsetDateTime;
 
 const USAGE: &str = "usage: iot_mqtt [--region R] [--client-id ID] [--topic TOPIC] \
@@ -68,11 +68,9 @@ pub(crate) fn mqtt_options(
     Ok(options)
 }
 
-/// `uri` presigned at `now`.
-fn presigned_uri(presigner: &Presigner, uri: &Uri, now: OffsetDateTime) -> Result<Uri, String> {
-    let url = presigner.presign(&uri.to_string(), now, URL_LIFETIME).map_err(|e| e.to_string())?;
-    // The error names no part of the URL: it holds the signature and the session token.
-    url.as_str().parse().map_err(|_| "the presigned URL is not a valid URI".to_owned())
+/// `uri` presigned at `now` (with the crate's `http` feature).
+fn presigned_uri(presigner: &Presigner, uri: &Uri, now: OffsetDateTime) -> Result<Uri, Error> {
+    presigner.presign_uri(uri, now, URL_LIFETIME)?.try_into()
 }
 
 struct Args {

@@ -33,8 +33,6 @@ pub(crate) enum Outcome {
     Accepted,
     /// `403 Forbidden`: the verifier's reason.
     Forbidden(Error),
-    /// `400 Bad Request`: this header's value is not UTF-8, so the verifier cannot read it.
-    HeaderNotUtf8(String),
     /// `404 Not Found` (IoT): AWS IoT serves MQTT over WebSocket at `/mqtt` only.
     NotMqttPath,
     /// `426 Upgrade Required` (IoT): the client did not ask for the `mqtt` subprotocol. AWS IoT
@@ -48,7 +46,6 @@ impl Outcome {
         match self {
             Self::Accepted => StatusCode::SWITCHING_PROTOCOLS,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::HeaderNotUtf8(_) => StatusCode::BAD_REQUEST,
             Self::NotMqttPath => StatusCode::NOT_FOUND,
             Self::NoMqttSubprotocol => StatusCode::UPGRADE_REQUIRED,
         }
@@ -59,7 +56,6 @@ impl Outcome {
         match self {
             Self::Accepted => "accepted".to_owned(),
             Self::Forbidden(err) => err.to_string(),
-            Self::HeaderNotUtf8(name) => format!("the value of header {name} is not UTF-8"),
             Self::NotMqttPath => "AWS IoT serves MQTT over WebSocket at /mqtt only".to_owned(),
             Self::NoMqttSubprotocol => {
                 "the client did not ask for the mqtt subprotocol (Sec-WebSocket-Protocol: mqtt)"
@@ -111,21 +107,14 @@ impl Gateway {
         }
     }
 
-    /// Decides about a handshake: its headers must be text, it must verify (method, request
-    /// target as received, headers, the clock's time), and in IoT mode be for `/mqtt` and ask
-    /// for the `mqtt` subprotocol.
+    /// Decides about a handshake: it must verify (its method, request target as received and
+    /// headers, at the clock's time; a header value that is not UTF-8 is refused if the check
+    /// reads it), and in IoT mode be for `/mqtt` and ask for the `mqtt` subprotocol.
     pub(crate) fn decide(&self, request: &Request) -> Outcome {
-        let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
-        let headers = match text_headers(request) {
-            Ok(headers) => headers,
-            Err(name) => return Outcome::HeaderNotUtf8(name),
+        let verified = match self.verifier.verify_http_request(request, (self.clock)()) {
+            Ok(verified) => verified,
+            Err(err) => return Outcome::Forbidden(err),
         };
-        let now = (self.clock)();
-        let verified =
-            match self.verifier.verify_request(request.method().as_str(), target, &headers, now) {
-                Ok(verified) => verified,
-                Err(err) => return Outcome::Forbidden(err),
-            };
         if self.mode == Mode::Iot {
             if verified.path() != "/mqtt" {
                 return Outcome::NotMqttPath;
@@ -167,19 +156,6 @@ impl Gateway {
             }
         }
     }
-}
-
-/// The request's headers as text for the verifier, or the name of the first one whose value
-/// is not UTF-8: such a request is refused rather than checked without that header.
-fn text_headers(request: &Request) -> Result<Vec<(&str, &str)>, String> {
-    request
-        .headers()
-        .iter()
-        .map(|(name, value)| match std::str::from_utf8(value.as_bytes()) {
-            Ok(value) => Ok((name.as_str(), value)),
-            Err(_) => Err(name.as_str().to_owned()),
-        })
-        .collect()
 }
 
 /// Whether the client lists `mqtt` among its WebSocket subprotocols.
