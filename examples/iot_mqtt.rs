@@ -44,15 +44,16 @@ pub(crate) fn mqtt_options(
     client_id: &str, endpoint: &str, presigner: Arc<Presigner>,
     clock: impl Fn() -> OffsetDateTime + Send + Sync + 'static,
 ) -> Result<MqttOptions, String> {
+    // Not shown in the message: it may be a presigned URL, signature and token included.
+    if endpoint.contains('?') {
+        return Err("the endpoint has a query: give the bare endpoint".to_owned());
+    }
     let transport = match endpoint.split_once("://") {
         Some(("ws", _)) => Transport::Ws,
         // TLS with the system's root certificates.
         Some(("wss", _)) => Transport::wss_with_default_config(),
         _ => return Err(format!("{endpoint} is not a ws:// or wss:// URL")),
     };
-    if endpoint.contains('?') {
-        return Err(format!("{endpoint} has a query: give the bare endpoint"));
-    }
     // With a WebSocket transport rumqttc reads the host and port from the URL, not this port.
     let mut options = MqttOptions::new(client_id, endpoint, 443);
     options.set_transport(transport);
@@ -107,6 +108,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Args, String> {
 }
 
 async fn run(args: Args) -> Result<(), String> {
+    // The options refuse it too; this is before the messages below show the endpoint.
+    if args.endpoint.contains('?') {
+        return Err("the endpoint has a query: give the bare endpoint".to_owned());
+    }
     let scope = match &args.region {
         Some(region) => Scope::new(region, "iotdevicegateway"),
         None => Scope::from_url(&args.endpoint),

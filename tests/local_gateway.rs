@@ -247,6 +247,21 @@ fn bad_usage_is_one_line_and_exit_status_2() {
     // A usable command line whose endpoint is not: exit status 1.
     let output = command("iot_mqtt", SECRET).arg("wss://chat.example.com/mqtt").output().unwrap();
     assert_eq!(output.status.code(), Some(1));
+    // A presigned URL instead of the bare endpoint: refused without showing it.
+    let presigned = presign_example(&[
+        "--region",
+        "eu-west-1",
+        "--service",
+        "iotdevicegateway",
+        "ws://127.0.0.1:1/mqtt",
+    ]);
+    let output =
+        command("iot_mqtt", SECRET).args(["--region", "eu-west-1", &presigned]).output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        (output.status.code(), stderr.as_str()),
+        (Some(1), "iot_mqtt: the endpoint has a query: give the bare endpoint\n")
+    );
 }
 
 /// Polls `events` until the next CONNACK, or returns the error that came first.

@@ -110,7 +110,7 @@ impl Gateway {
     /// Decides about a handshake: it must verify (its method, request target as received and
     /// headers, at the clock's time; a header value that is not UTF-8 is refused if the check
     /// reads it), and in IoT mode be for `/mqtt` and ask for the `mqtt` subprotocol.
-    pub(crate) fn decide(&self, request: &Request) -> Outcome {
+    fn decide(&self, request: &Request) -> Outcome {
         let verified = match self.verifier.verify_http_request(request, (self.clock)()) {
             Ok(verified) => verified,
             Err(err) => return Outcome::Forbidden(err),
