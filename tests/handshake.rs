@@ -327,17 +327,29 @@ async fn exchange(request: ClientRequest, send: &[u8]) -> (StatusCode, Option<St
     }
 }
 
-/// An MQTT CONNECT with client id "c", keep-alive 60 s and a clean session, written out from
-/// the MQTT specifications (3.1.1 section 3.1, 5.0 section 3.1) for protocol level `level`.
-fn mqtt_connect(level: u8) -> Vec<u8> {
-    let mut variable = vec![0x00, 0x04, b'M', b'Q', b'T', b'T', level, 0x02, 0x00, 0x3C];
+/// An MQTT CONNECT with client id `client_id`, keep-alive 60 s and a clean session, written
+/// out from the MQTT specifications (3.1.1 section 3.1, 5.0 section 3.1) for protocol level
+/// `level`.
+fn mqtt_connect(level: u8, client_id: &str) -> Vec<u8> {
+    let mut rest = vec![0x00, 0x04, b'M', b'Q', b'T', b'T', level, 0x02, 0x00, 0x3C];
     if level == 5 {
-        variable.push(0x00); // no properties
+        rest.push(0x00); // no properties
     }
-    let payload = [0x00, 0x01, b'c'];
-    let mut packet = vec![0x10, u8::try_from(variable.len() + payload.len()).unwrap()];
-    packet.extend(variable);
-    packet.extend(payload);
+    rest.extend(u16::try_from(client_id.len()).unwrap().to_be_bytes());
+    rest.extend(client_id.as_bytes());
+    // The remaining length: 7 bits a byte, least significant first, the top bit set on all
+    // but the last byte.
+    let mut packet = vec![0x10];
+    let mut length = rest.len();
+    loop {
+        let byte = u8::try_from(length % 128).unwrap();
+        length /= 128;
+        packet.push(if length > 0 { byte | 0x80 } else { byte });
+        if length == 0 {
+            break;
+        }
+    }
+    packet.extend(rest);
     packet
 }
 
@@ -360,12 +372,24 @@ async fn iot_mode_speaks_the_mqtt_subprotocol_as_aws_iot_does() {
     let mqtt = Some("mqtt".to_owned());
     let ok = StatusCode::SWITCHING_PROTOCOLS;
     assert_eq!(
-        exchange(client_request(&url, true), &mqtt_connect(4)).await,
-        (ok, mqtt.clone(), connack_311)
+        exchange(client_request(&url, true), &mqtt_connect(4, "c")).await,
+        (ok, mqtt.clone(), connack_311.clone())
     );
     assert_eq!(
-        exchange(client_request(&url, true), &mqtt_connect(5)).await,
+        exchange(client_request(&url, true), &mqtt_connect(5, "c")).await,
+        (ok, mqtt.clone(), connack_5.clone())
+    );
+    // A remaining length over 127 takes two bytes: the version is read after them.
+    let long_id = "c".repeat(200);
+    // 10 bytes of header, 1 of properties, 2 + 200 of client id: 213 = 0x55 + 1 * 128.
+    assert_eq!(mqtt_connect(5, &long_id)[1..3], [0x80 | 0x55, 0x01]);
+    assert_eq!(
+        exchange(client_request(&url, true), &mqtt_connect(5, &long_id)).await,
         (ok, mqtt.clone(), connack_5)
+    );
+    assert_eq!(
+        exchange(client_request(&url, true), &mqtt_connect(4, &long_id)).await,
+        (ok, mqtt.clone(), connack_311)
     );
     assert_eq!(
         exchange(client_request(&url, true), &[0xC0, 0x00]).await,
@@ -386,7 +410,7 @@ async fn iot_mode_speaks_the_mqtt_subprotocol_as_aws_iot_does() {
     let reason = Outcome::NotMqttPath.reason();
     assert_eq!(elsewhere, (StatusCode::NOT_FOUND, None, reason.into_bytes()));
     let outcomes: Vec<Outcome> = log.lock().unwrap().iter().map(|(_, o)| o.clone()).collect();
-    let accepted = vec![Outcome::Accepted; 4];
+    let accepted = vec![Outcome::Accepted; 6];
     assert_eq!(
         outcomes,
         [accepted, vec![Outcome::NoMqttSubprotocol, Outcome::NotMqttPath]].concat()
