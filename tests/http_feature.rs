@@ -6,7 +6,8 @@
 //! (`tests/data/aws-sigv4-test-suite`, each case whose request `http` can hold), and botocore
 //! 1.44.5 (`SigV4Auth.add_auth` on an `AWSRequest` with the same method, URL, headers and body,
 //! the clock frozen at 2020-01-31T10:02:33Z as `tests/oracles/botocore_presign.py` freezes it;
-//! a repeated header set twice on `AWSRequest.headers`, which appends). Each is also checked
+//! a repeated header set twice on `AWSRequest.headers`, which appends:
+//! `tests/oracles/botocore_http_feature.py`, which CI re-runs). Each is also checked
 //! against the crate's own `sign_request` on the equivalent `CanonicalRequest`.
 #![cfg(feature = "http")]
 #![allow(
@@ -422,6 +423,12 @@ fn the_host_is_the_uris_authority_when_it_has_one() {
     let mut with_host = Request::get(presigned.as_str()).body(()).unwrap();
     with_host.headers_mut().insert("host", HeaderValue::from_static("other.example.com"));
     assert!(verifier().verify_http_request(&with_host, AT).is_ok());
+    // An absolute-form target without a path asks for `/`.
+    let root = presigner(None).presign(&format!("wss://{HOST}?room=lobby"), AT, secs(300)).unwrap();
+    assert!(root.as_str().contains(".com/?room=lobby&"));
+    let pathless = Request::get(root.as_str().replace(".com/?", ".com?")).body(()).unwrap();
+    assert_eq!(pathless.uri().path_and_query().unwrap().as_str().as_bytes()[0], b'?');
+    assert_eq!(verifier().verify_http_request(&pathless, AT).unwrap().path(), "/");
     // With neither, there is nothing to check the signed host against.
     let bare = Request::get(target_of(presigned.as_str())).body(()).unwrap();
     assert_eq!(

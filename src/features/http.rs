@@ -6,9 +6,11 @@
 //! check; one that is not is refused with [`Error::InvalidHeaderValue`], never dropped.
 
 use core::time::Duration;
+use std::borrow::Cow;
 use std::str;
 
 use ::http::header::{HOST, HeaderName, HeaderValue};
+use ::http::uri::PathAndQuery;
 use ::http::{Request, Uri};
 use time::OffsetDateTime;
 
@@ -227,9 +229,9 @@ impl<L: CredentialsLookup> Verifier<L> {
         let head = Head::read(request);
         let method = request.method().as_str();
         head.check_read(&["authorization"], || {
-            Ok(Received::read(method, head.target)?.query_claim()?.signed_headers)
+            Ok(Received::read(method, &head.target)?.query_claim()?.signed_headers)
         })?;
-        self.verify_request(method, head.target, &head.headers, now)
+        self.verify_request(method, &head.target, &head.headers, now)
     }
 
     /// Verifies a request signed with SigV4 headers, as [`Verifier::verify_headers`] does
@@ -252,14 +254,14 @@ impl<L: CredentialsLookup> Verifier<L> {
             }
         })?;
         let (method, body) = (request.method().as_str(), request.body().as_ref());
-        self.verify_headers(method, head.target, &head.headers, body, now)
+        self.verify_headers(method, &head.target, &head.headers, body, now)
     }
 }
 
 /// A received request's target and headers as text, and the names of the headers whose
 /// values are not UTF-8.
 struct Head<'r> {
-    target: &'r str,
+    target: Cow<'r, str>,
     headers: Vec<(&'r str, &'r str)>,
     unreadable: Vec<&'r str>,
 }
@@ -267,7 +269,11 @@ struct Head<'r> {
 impl<'r> Head<'r> {
     fn read<B>(request: &'r Request<B>) -> Self {
         let uri = request.uri();
-        let target = uri.path_and_query().map_or(uri.path(), |target| target.as_str());
+        let target = match uri.path_and_query().map(PathAndQuery::as_str) {
+            // An absolute-form target without a path (`wss://host?a=b`) asks for `/?a=b`.
+            Some(query) if query.starts_with('?') => Cow::Owned(format!("/{query}")),
+            target => Cow::Borrowed(target.unwrap_or(uri.path())),
+        };
         let mut head = Head { target, headers: Vec::new(), unreadable: Vec::new() };
         // RFC 9112 3.2.2 and RFC 9113 8.3.1: the target's authority, when it has one,
         // is the host (a `Host` header is then ignored).
