@@ -1,10 +1,12 @@
-//! End to end: a real WebSocket server on 127.0.0.1 checks each handshake's request target
-//! and `Host` header with the verifier (`verify_request`, with `expect_host`), as API
-//! Gateway's `$connect` route with `AWS_IAM` does, and answers `403` with the verifier's
-//! reason otherwise. A client with a presigned URL is upgraded and gets its message echoed;
-//! unsigned, tampered, expired, future, wrong-secret, unknown-key, wrong-region and
-//! wrong-host URLs get `403`, as do a raw dot segment and a raw `+`, which this client sends
-//! as written. The same for an IoT-style URL whose session token is appended after signing.
+//! End to end: the local stand-in for API Gateway (`examples/local_gateway/server.rs`, included
+//! here) on 127.0.0.1 checks each handshake's request target and `Host` header with the
+//! verifier (`verify_request`, with `expect_host`), as API Gateway's `$connect` route with
+//! `AWS_IAM` does, and answers `403` with the verifier's reason otherwise. A client with a
+//! presigned URL is upgraded and gets its message echoed; unsigned, tampered, expired, future,
+//! wrong-secret, unknown-key, wrong-region and wrong-host URLs get `403`, as do a raw dot
+//! segment and a raw `+`, which this client sends as written. The same for an IoT-style URL
+//! whose session token is appended after signing, in the stand-in's IoT mode, which also
+//! requires and answers the `mqtt` subprotocol and answers an MQTT CONNECT with a CONNACK.
 //!
 //! The server's clock is passed in (`NOW`), so the test does not depend on the wall clock.
 #![allow(
@@ -17,6 +19,9 @@
     reason = "a test; tungstenite's handshake callback fixes the error type"
 )]
 
+#[path = "../examples/local_gateway/server.rs"]
+mod server;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,12 +29,14 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use sigv4_wss::{Credentials, Error, Presigner, Scope, Verifier, uri_encode};
 use time::OffsetDateTime;
 use time::macros::datetime;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::handshake::client::Request as ClientRequest;
-use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 use tokio_tungstenite::tungstenite::{self, Message};
+
+use crate::server::{Gateway, Mode, Outcome};
 
 const AKID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -45,67 +52,43 @@ fn credentials() -> Credentials {
 /// Tells whether the server refused for the expected reason.
 type Expectation = fn(&Error) -> bool;
 
-/// What the server decided for each handshake: the request target and the verifier's error.
-type Log = Arc<Mutex<Vec<(String, Option<Error>)>>>;
+/// What the server decided for each handshake: the request target and the outcome.
+type Log = Arc<Mutex<Vec<(String, Outcome)>>>;
 
-/// Starts a server on 127.0.0.1 that accepts a handshake only if the verifier `make` builds
-/// for its port accepts it at `NOW`, and echoes every text or binary message. Returns its
-/// port and its log.
-async fn start_server(make: impl FnOnce(u16) -> Verifier<Credentials>) -> (u16, Log) {
+/// Starts the stand-in (`examples/local_gateway/server.rs`) on 127.0.0.1 in `mode`, with the
+/// verifier `make` builds for its port and its clock at `NOW`. Returns its port and its log.
+async fn start_server(mode: Mode, make: impl FnOnce(u16) -> Verifier<Credentials>) -> (u16, Log) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let verifier = Arc::new(make(port));
     let log: Log = Arc::default();
     let server_log = Arc::clone(&log);
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let verifier = Arc::clone(&verifier);
-            let log = Arc::clone(&server_log);
-            tokio::spawn(async move {
-                let check = move |request: &Request, response: Response| {
-                    let target =
-                        request.uri().path_and_query().map_or("/", |pq| pq.as_str()).to_owned();
-                    let headers: Vec<(&str, &str)> = request
-                        .headers()
-                        .iter()
-                        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
-                        .collect();
-                    let verdict =
-                        verifier.verify_request(request.method().as_str(), &target, &headers, NOW);
-                    let outcome = match verdict {
-                        Ok(_) => Ok(response),
-                        Err(ref err) => {
-                            let mut refusal = ErrorResponse::new(Some(err.to_string()));
-                            *refusal.status_mut() = StatusCode::FORBIDDEN;
-                            Err(refusal)
-                        }
-                    };
-                    log.lock().unwrap().push((target, verdict.err()));
-                    outcome
-                };
-                let Ok(mut socket) = tokio_tungstenite::accept_hdr_async(stream, check).await
-                else {
-                    return;
-                };
-                while let Some(Ok(message)) = socket.next().await {
-                    if (message.is_text() || message.is_binary())
-                        && socket.send(message).await.is_err()
-                    {
-                        return;
-                    }
-                }
-            });
-        }
-    });
+    let gateway = Gateway::new(
+        make(port),
+        mode,
+        Box::new(|| NOW),
+        Box::new(move |target, outcome| {
+            server_log.lock().unwrap().push((target.to_owned(), outcome.clone()));
+        }),
+    );
+    tokio::spawn(gateway.run(listener));
     (port, log)
 }
 
-/// The handshake request a client sends for `url`.
-fn request(url: &str) -> ClientRequest {
-    url.into_client_request().unwrap()
+/// The error of the last handshake the server refused with `403`.
+fn last_error(log: &Log) -> (String, Error) {
+    match log.lock().unwrap().last().cloned() {
+        Some((target, Outcome::Forbidden(err))) => (target, err),
+        other => panic!("the server's last decision: {other:?}"),
+    }
+}
+
+/// The handshake request a client sends for `url`; an MQTT client also asks for `mqtt`.
+fn client_request(url: &str, mqtt: bool) -> ClientRequest {
+    let mut request = url.into_client_request().unwrap();
+    if mqtt {
+        request.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("mqtt"));
+    }
+    request
 }
 
 /// Connects, sends a message and returns the echo, or the refusal's status and body.
@@ -193,8 +176,9 @@ fn tampered_error(name: &str, token_signed: bool) -> Expectation {
 /// `scope`, with `other_region` as the wrong region. Returns the number of handshakes made.
 async fn every_case(
     port: u16, log: &Log, path_and_query: &str, scope: &Scope, other_region: &str,
-    token_signed: bool,
+    token_signed: bool, mqtt: bool,
 ) -> usize {
+    let request = |url: &str| client_request(url, mqtt);
     let origin = format!("ws://127.0.0.1:{port}");
     let unsigned = format!("{origin}{path_and_query}");
     let good = presign(&unsigned, credentials(), scope, SIGNED_AT, 300);
@@ -202,7 +186,7 @@ async fn every_case(
 
     // Upgraded, and the message comes back.
     assert_eq!(connect_and_echo(request(&good)).await, Ok("hello over sigv4".to_owned()));
-    assert_eq!(log.lock().unwrap().last().unwrap().1, None);
+    assert_eq!(log.lock().unwrap().last().unwrap().1, Outcome::Accepted);
 
     // Each refusal, with the verifier's reason as the server logged it.
     let mut refused: Vec<(ClientRequest, Expectation)> =
@@ -260,8 +244,11 @@ async fn every_case(
         let shown = request.uri().to_string();
         let (status, body) = connect_and_echo(request).await.unwrap_err();
         assert_eq!(status, StatusCode::FORBIDDEN, "{shown}");
-        let (target, err) = log.lock().unwrap().last().cloned().unwrap();
-        let err = err.expect("the server logged no error");
+        let (target, err) = last_error(log);
+        // What the example logs: the path and the reason, never the query.
+        let path = target.split_once('?').map_or(target.as_str(), |(path, _)| path);
+        let line = Outcome::Forbidden(err.clone()).log_line(&target);
+        assert_eq!(line, format!("refused {path}: {err}"));
         assert!(expected(&err), "{shown}: {err}");
         assert_eq!(body, err.to_string(), "{shown}");
         assert!(shown.ends_with(&target), "the server saw {target} for {shown}");
@@ -275,11 +262,12 @@ async fn every_case(
 #[tokio::test(flavor = "current_thread")]
 async fn api_gateway_style_connect_accepts_only_presigned_urls() {
     let scope = Scope::new("us-east-1", "execute-api").unwrap();
-    let (port, log) = start_server(|port| {
+    let (port, log) = start_server(Mode::ApiGateway, |port| {
         Verifier::new(credentials(), &scope).expect_host(&format!("127.0.0.1:{port}"))
     })
     .await;
-    let handshakes = every_case(port, &log, "/dev?room=lobby", &scope, "eu-west-1", true).await;
+    let handshakes =
+        every_case(port, &log, "/dev?room=lobby", &scope, "eu-west-1", true, false).await;
     // room plus the seven authentication parameters, each tampered with.
     assert_eq!(handshakes, 2 + 1 + 8 + 1 + 6 + 2);
     // Every handshake went through the verifier.
@@ -289,11 +277,11 @@ async fn api_gateway_style_connect_accepts_only_presigned_urls() {
 #[tokio::test(flavor = "current_thread")]
 async fn iot_style_url_with_the_token_appended_after_signing() {
     let scope = Scope::new("eu-west-1", "iotdevicegateway").unwrap();
-    let (port, log) = start_server(|port| {
+    let (port, log) = start_server(Mode::Iot, |port| {
         Verifier::new(credentials(), &scope).expect_host(&format!("127.0.0.1:{port}"))
     })
     .await;
-    let handshakes = every_case(port, &log, "/mqtt", &scope, "us-east-1", false).await;
+    let handshakes = every_case(port, &log, "/mqtt", &scope, "us-east-1", false, true).await;
     assert_eq!(log.lock().unwrap().len(), handshakes);
     // The token really was left out of the signature: the verifier reported it unsigned.
     let url =
@@ -310,5 +298,160 @@ async fn iot_style_url_with_the_token_appended_after_signing() {
         })
         .cloned()
         .unwrap();
-    assert!(matches!(token_tampered.1, Some(Error::SessionTokenMismatch { .. })));
+    assert!(matches!(token_tampered.1, Outcome::Forbidden(Error::SessionTokenMismatch { .. })));
+}
+
+/// Connects with `request`; returns the response's status, its `Sec-WebSocket-Protocol` and,
+/// once upgraded, what the server answers to `send` (a binary message), or the refusal's body.
+async fn exchange(request: ClientRequest, send: &[u8]) -> (StatusCode, Option<String>, Vec<u8>) {
+    let connecting = tokio_tungstenite::connect_async(request);
+    match tokio::time::timeout(Duration::from_secs(5), connecting).await.unwrap() {
+        Ok((mut socket, response)) => {
+            let protocol = response
+                .headers()
+                .get("Sec-WebSocket-Protocol")
+                .map(|value| value.to_str().unwrap().to_owned());
+            socket.send(Message::binary(send.to_vec())).await.unwrap();
+            let answer = tokio::time::timeout(Duration::from_secs(5), socket.next())
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap();
+            socket.close(None).await.ok();
+            (response.status(), protocol, answer.into_data().to_vec())
+        }
+        Err(tungstenite::Error::Http(response)) => {
+            (response.status(), None, response.body().clone().unwrap_or_default())
+        }
+        Err(other) => panic!("unexpected client error {other}"),
+    }
+}
+
+/// An MQTT CONNECT with client id `client_id`, keep-alive 60 s and a clean session, written
+/// out from the MQTT specifications (3.1.1 section 3.1, 5.0 section 3.1) for protocol level
+/// `level`.
+fn mqtt_connect(level: u8, client_id: &str) -> Vec<u8> {
+    let mut rest = vec![0x00, 0x04, b'M', b'Q', b'T', b'T', level, 0x02, 0x00, 0x3C];
+    if level == 5 {
+        rest.push(0x00); // no properties
+    }
+    rest.extend(u16::try_from(client_id.len()).unwrap().to_be_bytes());
+    rest.extend(client_id.as_bytes());
+    // The remaining length: 7 bits a byte, least significant first, the top bit set on all
+    // but the last byte.
+    let mut packet = vec![0x10];
+    let mut length = rest.len();
+    loop {
+        let byte = u8::try_from(length % 128).unwrap();
+        length /= 128;
+        packet.push(if length > 0 { byte | 0x80 } else { byte });
+        if length == 0 {
+            break;
+        }
+    }
+    packet.extend(rest);
+    packet
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn iot_mode_speaks_the_mqtt_subprotocol_as_aws_iot_does() {
+    let scope = Scope::new("eu-west-1", "iotdevicegateway").unwrap();
+    let (port, log) = start_server(Mode::Iot, |port| {
+        Verifier::new(credentials(), &scope).expect_host(&format!("127.0.0.1:{port}"))
+    })
+    .await;
+    let signed = |path: &str| {
+        presign(&format!("ws://127.0.0.1:{port}{path}"), credentials(), &scope, SIGNED_AT, 300)
+    };
+    let url = signed("/mqtt");
+
+    // Asked for (alone or in a list), `mqtt` is named in the response; a CONNECT gets a
+    // CONNACK "accepted" in its own MQTT version, a PINGREQ a PINGRESP, anything else its echo.
+    let connack_311 = vec![0x20, 0x02, 0x00, 0x00];
+    let connack_5 = vec![0x20, 0x03, 0x00, 0x00, 0x00];
+    let mqtt = Some("mqtt".to_owned());
+    let ok = StatusCode::SWITCHING_PROTOCOLS;
+    assert_eq!(
+        exchange(client_request(&url, true), &mqtt_connect(4, "c")).await,
+        (ok, mqtt.clone(), connack_311.clone())
+    );
+    assert_eq!(
+        exchange(client_request(&url, true), &mqtt_connect(5, "c")).await,
+        (ok, mqtt.clone(), connack_5.clone())
+    );
+    // A remaining length over 127 takes two bytes: the version is read after them.
+    let long_id = "c".repeat(200);
+    // 10 bytes of header, 1 of properties, 2 + 200 of client id: 213 = 0x55 + 1 * 128.
+    assert_eq!(mqtt_connect(5, &long_id)[1..3], [0x80 | 0x55, 0x01]);
+    assert_eq!(
+        exchange(client_request(&url, true), &mqtt_connect(5, &long_id)).await,
+        (ok, mqtt.clone(), connack_5)
+    );
+    assert_eq!(
+        exchange(client_request(&url, true), &mqtt_connect(4, &long_id)).await,
+        (ok, mqtt.clone(), connack_311)
+    );
+    assert_eq!(
+        exchange(client_request(&url, true), &[0xC0, 0x00]).await,
+        (ok, mqtt.clone(), vec![0xD0, 0x00])
+    );
+    let mut listing = client_request(&url, false);
+    listing
+        .headers_mut()
+        .insert("Sec-WebSocket-Protocol", HeaderValue::from_static("mqttv3.1, mqtt"));
+    // tungstenite's client accepts only a protocol it asked for, so this is the server's pick.
+    assert_eq!(exchange(listing, b"\x30\x00").await, (ok, mqtt, b"\x30\x00".to_vec()));
+
+    // Not asked for: 426, as AWS IoT answers. Another path: 404, though the URL verifies.
+    let no_mqtt = exchange(client_request(&url, false), b"").await;
+    let reason = Outcome::NoMqttSubprotocol.reason();
+    assert_eq!(no_mqtt, (StatusCode::UPGRADE_REQUIRED, None, reason.into_bytes()));
+    let elsewhere = exchange(client_request(&signed("/other"), true), b"").await;
+    let reason = Outcome::NotMqttPath.reason();
+    assert_eq!(elsewhere, (StatusCode::NOT_FOUND, None, reason.into_bytes()));
+    let outcomes: Vec<Outcome> = log.lock().unwrap().iter().map(|(_, o)| o.clone()).collect();
+    let accepted = vec![Outcome::Accepted; 6];
+    assert_eq!(
+        outcomes,
+        [accepted, vec![Outcome::NoMqttSubprotocol, Outcome::NotMqttPath]].concat()
+    );
+    // A bad signature is refused first, whatever the subprotocol.
+    let tampered = tamper(&url, Some("X-Amz-Date"));
+    assert_eq!(exchange(client_request(&tampered, false), b"").await.0, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_header_value_that_is_not_utf8_is_refused_when_read_and_otherwise_plays_no_part() {
+    let scope = Scope::new("us-east-1", "execute-api").unwrap();
+    let (port, log) = start_server(Mode::ApiGateway, |port| {
+        Verifier::new(credentials(), &scope).expect_host(&format!("127.0.0.1:{port}"))
+    })
+    .await;
+    let url = presign(&format!("ws://127.0.0.1:{port}/dev"), credentials(), &scope, SIGNED_AT, 300);
+    // Latin-1 in a header the signature does not cover: accepted, like any unsigned header.
+    let mut unsigned = client_request(&url, false);
+    unsigned.headers_mut().insert("x-note", HeaderValue::from_bytes(b"caf\xe9").unwrap());
+    assert_eq!(exchange(unsigned, b"hi").await.0, StatusCode::SWITCHING_PROTOCOLS);
+    // In the signed Host: refused, naming the header, not checked as if it were absent.
+    // (tungstenite's client sends no such Host: the handshake is written out here.)
+    let target = url.strip_prefix(&format!("ws://127.0.0.1:{port}")).unwrap();
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let head = format!(
+        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\u{e9}\r\nUpgrade: websocket\r\n\
+         Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+    );
+    // The one non-ASCII character, é, as a single Latin-1 byte.
+    let latin1: Vec<u8> = head.chars().map(|c| u8::try_from(u32::from(c)).unwrap()).collect();
+    stream.write_all(&latin1).await.unwrap();
+    let mut response = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut response))
+        .await
+        .unwrap()
+        .unwrap();
+    let response = String::from_utf8(response).unwrap();
+    let expected = Error::InvalidHeaderValue { name: "host".to_owned() };
+    assert!(response.starts_with("HTTP/1.1 403 Forbidden\r\n"), "{response}");
+    assert!(response.ends_with(&format!("\r\n\r\n{expected}")), "{response}");
+    assert_eq!(last_error(&log).1, expected);
 }

@@ -5,7 +5,7 @@
 //!   SigV4 test suite that a URL can express, and every differential case presign to what the
 //!   native tests expect, read from the same files (`tests/data`): nothing is recomputed here.
 //! - A `web_sys::WebSocket` opened with a presigned URL reaches the verifying server that
-//!   `tests/browser/run` starts on 127.0.0.1 (`examples/local_gateway.rs`, whose address is
+//!   `tests/browser/run` starts on 127.0.0.1 (`examples/local_gateway`, whose address is
 //!   compiled in from `SIGV4_WSS_GATEWAY`) and gets its message echoed; a tampered URL is
 //!   refused, which the page sees as an error and a close; the README's browser example
 //!   connects the same way.
@@ -257,7 +257,7 @@ fn gateway_credentials() -> Credentials {
     case("main-case-bench-token").credentials()
 }
 
-/// The server's scope: the defaults of `examples/local_gateway.rs`.
+/// The server's scope: the defaults of `examples/local_gateway`.
 fn gateway_scope() -> Scope {
     Scope::new("us-east-1", "execute-api").unwrap()
 }
