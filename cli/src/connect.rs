@@ -12,6 +12,7 @@ use tokio::time::{Instant, sleep_until, timeout};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::http::header::{HOST, SEC_WEBSOCKET_PROTOCOL};
 use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue, Request};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
@@ -95,6 +96,7 @@ async fn handshake(request: Request<()>, presigned: &PresignedUrl) -> Result<Soc
     // out of the terminal.
     let secrets = [param(presigned, "X-Amz-Signature"), param(presigned, "X-Amz-Security-Token")];
     let clean = |text: &str| truncate(&one_line(&redact(text, &secrets)), 600);
+    let host = request.uri().host().unwrap_or_default().to_owned();
     let connecting = tokio_tungstenite::connect_async(request);
     let error = match timeout(HANDSHAKE_TIMEOUT, connecting).await {
         Ok(Ok((socket, _response))) => return Ok(socket),
@@ -107,7 +109,10 @@ async fn handshake(request: Request<()>, presigned: &PresignedUrl) -> Result<Soc
         }
     };
     let tungstenite::Error::Http(response) = error else {
-        return Err(Failure::failed(format!("cannot connect: {}", clean(&error.to_string()))));
+        return Err(Failure::failed(format!(
+            "cannot connect to {host}: {}",
+            clean(&error.to_string())
+        )));
     };
     let status = response.status();
     let body = response.body().as_deref().map(String::from_utf8_lossy).unwrap_or_default();
@@ -191,7 +196,8 @@ fn print(message: Option<Result<Message, tungstenite::Error>>) -> Result<bool, F
             output::line(&format!("[binary, {} bytes] {hex}", bytes.len())).map(|()| true)
         }
         Some(Ok(Message::Close(frame))) => {
-            if let Some(frame) = frame {
+            // Only an unusual close is worth a line on stderr.
+            if let Some(frame) = frame.filter(|f| f.code != CloseCode::Normal) {
                 let reason = one_line(&frame.reason);
                 output::error("connect", &format!("closed by the server: {} {reason}", frame.code));
             }
