@@ -40,7 +40,7 @@ impl Parsed {
                 break;
             }
             if arg == "-h" || arg == "--help" {
-                return Err(Failure::Usage(usage.to_owned()));
+                return Err(Failure::Help(usage.to_owned()));
             }
             if !arg.starts_with('-') || arg == "-" {
                 parsed.operands.push(arg);

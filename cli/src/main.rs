@@ -60,6 +60,7 @@ fn main() -> ExitCode {
         "verify" => block_on(commands::verify(args)),
         "inspect" => commands::inspect(&args),
         "-h" | "--help" | "help" => output::line(USAGE),
+        "-V" | "--version" => output::line(concat!("sigv4-wss ", env!("CARGO_PKG_VERSION"))),
         other => {
             output::error(
                 "sigv4-wss",
@@ -80,6 +81,10 @@ fn main() -> ExitCode {
         }
         // Stdout was closed (`sigv4-wss ... | head -1`): nothing more to say.
         Err(Failure::StdoutClosed) => ExitCode::FAILURE,
+        Err(Failure::Help(usage)) => match output::line(&usage) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::FAILURE,
+        },
     }
 }
 

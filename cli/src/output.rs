@@ -12,6 +12,8 @@ pub(crate) enum Failure {
     Failed(String),
     /// Stdout is gone; there is no one to tell.
     StdoutClosed,
+    /// `--help`: the usage on stdout, exit status 0.
+    Help(String),
 }
 
 impl Failure {

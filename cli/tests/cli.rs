@@ -721,3 +721,17 @@ fn an_argument_that_is_not_utf8_is_bad_usage() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("sigv4-wss: argument "));
 }
+
+#[test]
+fn help_and_version_go_to_stdout() {
+    let home = Home::new();
+    for command in ["presign", "connect", "post", "verify", "inspect"] {
+        let run = home.run(&[command, "--help"]);
+        assert_eq!((run.code, run.stderr.as_str()), (Some(0), ""), "{run:?}");
+        assert!(run.stdout.starts_with(&format!("usage: sigv4-wss {command} ")), "{run:?}");
+    }
+    let run = home.run(&["--help"]);
+    assert!(run.code == Some(0) && run.stdout.contains("\n  post    "), "{run:?}");
+    let run = home.run(&["--version"]);
+    assert_eq!(run.stdout, format!("sigv4-wss {}\n", env!("CARGO_PKG_VERSION")));
+}
