@@ -29,10 +29,12 @@ pub(crate) fn line(text: &str) -> Result<(), Failure> {
     writeln!(stdout, "{text}").and_then(|()| stdout.flush()).map_err(|_| Failure::StdoutClosed)
 }
 
-/// Writes `command: message` on one line of stderr.
+/// Writes `command: message` on one line of stderr, cut at 1,000 characters (an error can
+/// quote its input, such as a 100 KB host name).
 pub(crate) fn error(command: &str, message: &str) {
+    let message = truncate(&one_line(message), 1000);
     // Nowhere left to report a failure to write to stderr.
-    let _ = writeln!(std::io::stderr().lock(), "{command}: {}", one_line(message));
+    let _ = writeln!(std::io::stderr().lock(), "{command}: {message}");
 }
 
 /// `text` on one line: every run of whitespace or control characters becomes one space.

@@ -706,6 +706,12 @@ fn bad_input_gets_one_line_and_a_status() {
         assert_eq!(run.code, Some(*code), "{args:?}: {run:?}");
         assert_eq!(run.stdout, "", "{args:?}");
     }
+    // An error that quotes a 100 KB host name is cut to a readable line.
+    let url = format!("wss://{}.example.com/", "a".repeat(100_000));
+    let run = home.run(&["presign", "--profile", "main", &url]);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stderr.starts_with("presign: cannot tell region and service from host"));
+    assert!(run.stderr.chars().count() < 1100, "{} characters", run.stderr.len());
 }
 
 #[cfg(unix)]
