@@ -44,6 +44,14 @@ pub(crate) async fn run(args: Vec<String>) -> Result<(), Failure> {
     let args = Parsed::read(args, OPTS, USAGE)?;
     let wait = args.seconds("--wait")?.unwrap_or(Duration::from_secs(2));
     let headers = args.all("--header").map(header).collect::<Result<Vec<_>, _>>()?;
+    let protocol = args
+        .get("--subprotocol")
+        .map(|protocol| {
+            HeaderValue::from_str(protocol).map_err(|_| {
+                Failure::Usage(format!("-s {protocol:?} is not a valid subprotocol; {USAGE}"))
+            })
+        })
+        .transpose()?;
     let [url] = args.operands(["URL"], USAGE)?;
     let scope = scope(url, args.get("--region"), args.get("--service"))?;
     let credentials = aws::credentials(args.get("--profile"), scope.region()).await?;
@@ -57,11 +65,8 @@ pub(crate) async fn run(args: Vec<String>) -> Result<(), Failure> {
     for (name, value) in headers {
         request.headers_mut().append(name, value);
     }
-    if let Some(protocol) = args.get("--subprotocol") {
-        let value = HeaderValue::from_str(protocol).map_err(|_| {
-            Failure::Usage(format!("-s {protocol:?} is not a valid subprotocol; {USAGE}"))
-        })?;
-        request.headers_mut().insert(SEC_WEBSOCKET_PROTOCOL, value);
+    if let Some(protocol) = protocol {
+        request.headers_mut().insert(SEC_WEBSOCKET_PROTOCOL, protocol);
     }
     let mut socket = handshake(request, &presigned).await?;
     let messages: Vec<&str> = args.all("--execute").collect();

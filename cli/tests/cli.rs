@@ -660,7 +660,7 @@ fn bad_input_gets_one_line_and_a_status() {
         (&["connect", "-H", "no colon", MAIN_URL], 2),
         (&["connect", "-H", "Host: evil.example", MAIN_URL], 2),
         (&["connect", "-H", "Bad Name: x", MAIN_URL], 2),
-        (&["connect", "-s", "a\u{1}b", "--profile", "main", MAIN_URL], 2),
+        (&["connect", "-s", "a\u{1}b", MAIN_URL], 2),
         (&["connect", "-x"], 2),
         (&["connect", "--profile", "main", "wss://chat.example.com/"], 1),
         // Nothing listens on port 1: refused at once.
