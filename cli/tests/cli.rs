@@ -15,6 +15,7 @@
 )]
 
 use std::io::{BufRead as _, BufReader, Write as _};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,9 +23,11 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt as _, StreamExt as _};
+use rustls::pki_types::PrivateKeyDer;
 use sigv4_wss::{Credentials, Scope, Verifier};
 use time::OffsetDateTime;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
+use tokio_rustls::TlsAcceptor;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 
@@ -106,6 +109,11 @@ impl Home {
     /// exactly one line on stderr naming the command.
     fn run(&self, args: &[&str]) -> Run {
         Self::check(args, self.command(args).output().unwrap())
+    }
+
+    /// As [`Home::run`], with one more environment variable.
+    fn run_with_env(&self, args: &[&str], name: &str, value: &Path) -> Run {
+        Self::check(args, self.command(args).env(name, value).output().unwrap())
     }
 
     /// As [`Home::run`], with `input` on stdin.
@@ -370,76 +378,122 @@ fn connect_to_iot_appends_the_token_unsigned() {
     assert!(gateway.wait_for_log("accepted /mqtt").contains("accepted /mqtt"));
 }
 
-/// A WebSocket server for IoT's `mqtt` subprotocol: verifies the handshake as IoT does (token
-/// unsigned), answers `mqtt` only when asked for it, records the `x-test` header, echoes. A
-/// refusal's body repeats the whole request target, as a careless server might.
-fn start_mqtt_server() -> (String, Arc<Mutex<Vec<String>>>) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = Arc::clone(&seen);
+/// A certificate for 127.0.0.1, written to `dir/ca.pem` (the only root the CLI is told to trust,
+/// through `SSL_CERT_FILE`, which the native-roots loader reads), and a TLS acceptor with it.
+fn tls(dir: &Path) -> (PathBuf, TlsAcceptor) {
+    let rcgen::CertifiedKey { cert, signing_key } =
+        rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let ca = dir.join("ca.pem");
+    std::fs::write(&ca, cert.pem()).unwrap();
+    let key = PrivateKeyDer::Pkcs8(signing_key.serialize_der().into());
+    #[allow(deprecated, reason = "ring, as the CLI")]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], key)
+        .unwrap();
+    (ca, TlsAcceptor::from(Arc::new(config)))
+}
+
+/// Runs `serve` for each connection to a new listener on 127.0.0.1 (over TLS with `tls`), in a
+/// thread of its own; returns the listener's address.
+fn listen<F, Fut>(tls: Option<TlsAcceptor>, serve: F) -> SocketAddr
+where
+    F: Fn(Box<dyn Stream>) -> Fut + Send + Clone + 'static,
+    Fut: Future<Output = ()> + 'static,
+{
     let (address_tx, address_rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async move {
+        let local = tokio::task::LocalSet::new();
+        local.block_on(&runtime, async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             address_tx.send(listener.local_addr().unwrap()).unwrap();
-            let credentials = Credentials::new(AKID, SECRET, Some(&token())).unwrap();
-            let scope = Scope::new("us-east-1", "iotdevicegateway").unwrap();
-            let verifier = Arc::new(Verifier::new(credentials, &scope));
             loop {
                 let (stream, _) = listener.accept().await.unwrap();
-                let (verifier, record) = (Arc::clone(&verifier), Arc::clone(&record));
-                tokio::spawn(async move {
-                    let check = |request: &Request, mut response: Response| {
-                        let target = request.uri().to_string();
-                        let headers: Vec<(&str, &str)> = request
-                            .headers()
-                            .iter()
-                            .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
-                            .collect();
-                        let header = |name| headers.iter().find(|(n, _)| *n == name).map(|h| h.1);
-                        let refuse = |status, body: String| {
-                            let mut refusal = ErrorResponse::new(Some(body));
-                            *refusal.status_mut() = status;
-                            Err(refusal)
-                        };
-                        let result = verifier.verify_request(
-                            "GET",
-                            &target,
-                            &headers,
-                            OffsetDateTime::now_utc(),
-                        );
-                        if let Err(e) = result {
-                            return refuse(StatusCode::FORBIDDEN, format!("{e}: {target}"));
-                        }
-                        if header("sec-websocket-protocol") != Some("mqtt") {
-                            return refuse(StatusCode::BAD_REQUEST, "expected mqtt".into());
-                        }
-                        record.lock().unwrap().push(header("x-test").unwrap_or("").to_owned());
-                        let mqtt = HeaderValue::from_static("mqtt");
-                        response.headers_mut().insert("sec-websocket-protocol", mqtt);
-                        Ok(response)
-                    };
-                    let Ok(mut socket) = tokio_tungstenite::accept_hdr_async(stream, check).await
-                    else {
-                        return;
-                    };
-                    while let Some(Ok(message)) = socket.next().await {
-                        if message.is_binary() || message.is_text() {
-                            let _ = socket.send(message).await;
+                let (tls, serve) = (tls.clone(), serve.clone());
+                tokio::task::spawn_local(async move {
+                    match tls {
+                        None => serve(Box::new(stream)).await,
+                        Some(tls) => {
+                            if let Ok(stream) = tls.accept(stream).await {
+                                serve(Box::new(stream)).await;
+                            }
                         }
                     }
                 });
             }
         });
     });
-    let address = address_rx.recv().unwrap();
-    (format!("ws://{address}/mqtt"), seen)
+    address_rx.recv().unwrap()
+}
+
+/// A plain or TLS connection, as the servers see it.
+trait Stream: AsyncRead + AsyncWrite + Unpin {}
+impl<S: AsyncRead + AsyncWrite + Unpin> Stream for S {}
+
+/// A WebSocket server that verifies each handshake with the `token` profile's credentials for
+/// `service` (IoT: token unsigned), records the `x-test` header and echoes. With `mqtt`, it
+/// takes only handshakes that ask for the `mqtt` subprotocol, and answers it. A refusal's body
+/// repeats the whole request target, as a careless server might.
+fn start_ws_server(
+    service: &str, mqtt: bool, tls: Option<TlsAcceptor>,
+) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = Arc::clone(&seen);
+    let credentials = Credentials::new(AKID, SECRET, Some(&token())).unwrap();
+    let scope = Scope::new("us-east-1", service).unwrap();
+    let verifier = Arc::new(Verifier::new(credentials, &scope));
+    let address = listen(tls, move |stream| {
+        let (verifier, record) = (Arc::clone(&verifier), Arc::clone(&record));
+        async move {
+            let check = |request: &Request, mut response: Response| {
+                let target = request.uri().to_string();
+                let headers: Vec<(&str, &str)> = request
+                    .headers()
+                    .iter()
+                    .filter_map(|(n, v)| Some((n.as_str(), v.to_str().ok()?)))
+                    .collect();
+                let header = |name| headers.iter().find(|(n, _)| *n == name).map(|h| h.1);
+                let refuse = |status, body: String| {
+                    let mut refusal = ErrorResponse::new(Some(body));
+                    *refusal.status_mut() = status;
+                    Err(refusal)
+                };
+                let now = OffsetDateTime::now_utc();
+                if let Err(e) = verifier.verify_request("GET", &target, &headers, now) {
+                    return refuse(StatusCode::FORBIDDEN, format!("{e}: {target}"));
+                }
+                if mqtt {
+                    if header("sec-websocket-protocol") != Some("mqtt") {
+                        return refuse(StatusCode::BAD_REQUEST, "expected mqtt".into());
+                    }
+                    let mqtt = HeaderValue::from_static("mqtt");
+                    response.headers_mut().insert("sec-websocket-protocol", mqtt);
+                }
+                record.lock().unwrap().push(header("x-test").unwrap_or("").to_owned());
+                Ok(response)
+            };
+            let Ok(mut socket) = tokio_tungstenite::accept_hdr_async(stream, check).await else {
+                return;
+            };
+            while let Some(Ok(message)) = socket.next().await {
+                if message.is_binary() || message.is_text() {
+                    let _ = socket.send(message).await;
+                }
+            }
+        }
+    });
+    (address, seen)
 }
 
 #[test]
 fn connect_asks_for_a_subprotocol_and_sends_extra_headers() {
     let home = Home::new();
-    let (url, seen) = start_mqtt_server();
+    let (address, seen) = start_ws_server("iotdevicegateway", true, None);
+    let url = format!("ws://{address}/mqtt");
     let base =
         ["connect", "--profile", "token", "--region", "us-east-1", "--service", "iotdevicegateway"];
     let run = home.run(&args(&[&base, &["-s", "mqtt", "-H", "X-Test: yes", "-x", "ping", &url]]));
@@ -454,7 +508,8 @@ fn connect_asks_for_a_subprotocol_and_sends_extra_headers() {
 #[test]
 fn connect_redacts_the_signature_and_token_a_server_repeats() {
     let home = Home::new();
-    let (url, _) = start_mqtt_server();
+    let (address, _) = start_ws_server("iotdevicegateway", true, None);
+    let url = format!("ws://{address}/mqtt");
     let base = [
         "connect",
         "--profile",
@@ -477,79 +532,73 @@ fn connect_redacts_the_signature_and_token_a_server_repeats() {
 /// What the `@connections` stand-in received: request target and body.
 type Received = Arc<Mutex<Vec<(String, String)>>>;
 
-/// An HTTP/1.1 server for `@connections`: checks each request with
+/// An HTTP/1.1 server for `@connections` (over TLS with `tls`): checks each request with
 /// `Verifier::verify_headers` (the token profile's credentials), answers `403` with the reason,
 /// `410 Gone` for the connection id `gone`, else `200` and records it.
-fn start_connections_server() -> (String, Received) {
+fn start_connections_server(tls: Option<TlsAcceptor>) -> (SocketAddr, Received) {
     let received: Received = Arc::default();
     let record = Arc::clone(&received);
-    let (address_tx, address_rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            address_tx.send(listener.local_addr().unwrap()).unwrap();
-            let credentials = Credentials::new(AKID, SECRET, Some(&token())).unwrap();
-            let scope = Scope::new("us-east-1", "execute-api").unwrap();
-            let verifier = Verifier::new(credentials, &scope);
-            loop {
-                let (mut stream, _) = listener.accept().await.unwrap();
-                let mut data = Vec::new();
-                let mut buffer = [0; 4096];
-                let head_end = loop {
-                    let n = stream.read(&mut buffer).await.unwrap();
-                    assert!(n > 0, "the request ended early");
-                    data.extend_from_slice(&buffer[..n]);
-                    if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break i;
+    let credentials = Credentials::new(AKID, SECRET, Some(&token())).unwrap();
+    let verifier =
+        Arc::new(Verifier::new(credentials, &Scope::new("us-east-1", "execute-api").unwrap()));
+    let address = listen(tls, move |mut stream| {
+        let (verifier, record) = (Arc::clone(&verifier), Arc::clone(&record));
+        async move {
+            let mut data = Vec::new();
+            let mut buffer = [0; 4096];
+            let head_end = loop {
+                let n = stream.read(&mut buffer).await.unwrap();
+                assert!(n > 0, "the request ended early");
+                data.extend_from_slice(&buffer[..n]);
+                if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break i;
+                }
+            };
+            let head = String::from_utf8(data[..head_end].to_vec()).unwrap();
+            let mut lines = head.split("\r\n");
+            let request_line: Vec<&str> = lines.next().unwrap().split(' ').collect();
+            let headers: Vec<(&str, &str)> =
+                lines.map(|l| l.split_once(':').map(|(n, v)| (n, v.trim())).unwrap()).collect();
+            let length: usize = headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+                .map_or(0, |(_, v)| v.parse().unwrap());
+            while data.len() < head_end + 4 + length {
+                let n = stream.read(&mut buffer).await.unwrap();
+                assert!(n > 0, "the body ended early");
+                data.extend_from_slice(&buffer[..n]);
+            }
+            let body = &data[head_end + 4..];
+            let (method, target) = (request_line[0], request_line[1]);
+            let now = OffsetDateTime::now_utc();
+            let (status, answer) =
+                match verifier.verify_headers(method, target, &headers, body, now) {
+                    Err(e) => ("403 Forbidden", format!("{{\"message\":\"{e}\"}}")),
+                    Ok(_) if target.ends_with("/gone") => {
+                        ("410 Gone", "{\"message\":\"Gone\"}".to_owned())
+                    }
+                    Ok(_) => {
+                        let body = String::from_utf8(body.to_vec()).unwrap();
+                        record.lock().unwrap().push((target.to_owned(), body));
+                        ("200 OK", String::new())
                     }
                 };
-                let head = String::from_utf8(data[..head_end].to_vec()).unwrap();
-                let mut lines = head.split("\r\n");
-                let request_line: Vec<&str> = lines.next().unwrap().split(' ').collect();
-                let headers: Vec<(&str, &str)> =
-                    lines.map(|l| l.split_once(':').map(|(n, v)| (n, v.trim())).unwrap()).collect();
-                let length: usize = headers
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-                    .map_or(0, |(_, v)| v.parse().unwrap());
-                while data.len() < head_end + 4 + length {
-                    let n = stream.read(&mut buffer).await.unwrap();
-                    assert!(n > 0, "the body ended early");
-                    data.extend_from_slice(&buffer[..n]);
-                }
-                let body = &data[head_end + 4..];
-                let (method, target) = (request_line[0], request_line[1]);
-                let now = OffsetDateTime::now_utc();
-                let (status, answer) =
-                    match verifier.verify_headers(method, target, &headers, body, now) {
-                        Err(e) => ("403 Forbidden", format!("{{\"message\":\"{e}\"}}")),
-                        Ok(_) if target.ends_with("/gone") => {
-                            ("410 Gone", "{\"message\":\"Gone\"}".to_owned())
-                        }
-                        Ok(_) => {
-                            let body = String::from_utf8(body.to_vec()).unwrap();
-                            record.lock().unwrap().push((target.to_owned(), body));
-                            ("200 OK", String::new())
-                        }
-                    };
-                let response = format!(
-                    "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-                    answer.len()
-                );
-                let _ = stream.write_all(response.as_bytes()).await;
-                let _ = stream.shutdown().await;
-            }
-        });
+            let response = format!(
+                "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            let _ = stream.write_all(response.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
     });
-    let address = address_rx.recv().unwrap();
-    (format!("http://{address}"), received)
+    (address, received)
 }
 
 #[test]
 fn post_signs_a_message_for_connections_with_headers() {
     let home = Home::new();
-    let (server, received) = start_connections_server();
+    let (address, received) = start_connections_server(None);
+    let server = format!("http://{address}");
     let url = format!("{server}/dev/@connections/R0oXAdfD0kwCH6w=");
     let run =
         home.run(&["post", "--profile", "token", "--region", "us-east-1", &url, "hello world"]);
@@ -563,7 +612,8 @@ fn post_signs_a_message_for_connections_with_headers() {
 #[test]
 fn post_says_403_and_410_plainly() {
     let home = Home::new();
-    let (server, received) = start_connections_server();
+    let (address, received) = start_connections_server(None);
+    let server = format!("http://{address}");
     let url = format!("{server}/dev/@connections/abc=");
     let run = home.run(&["post", "--profile", "wrong", "--region", "us-east-1", &url, "hi"]);
     assert_eq!((run.code, run.stdout.as_str()), (Some(1), "403 Forbidden\n"), "{run:?}");
@@ -575,6 +625,35 @@ fn post_says_403_and_410_plainly() {
     assert_eq!((run.code, run.stdout.as_str()), (Some(1), "410 Gone\n"), "{run:?}");
     assert!(run.stderr.contains("the client has left"), "{run:?}");
     assert!(received.lock().unwrap().is_empty());
+}
+
+// TLS: the certificate roots come from the platform (here SSL_CERT_FILE), the crypto from ring
+
+#[test]
+fn connect_and_post_over_tls_trust_the_platform_roots() {
+    let home = Home::new();
+    let (ca, acceptor) = tls(&home.dir);
+    let (address, seen) = start_ws_server("execute-api", false, Some(acceptor.clone()));
+    let url = format!("wss://{address}/dev");
+    let tail = ["-x", "hello", &url];
+    let connect = args(&[&["connect", "--profile", "token"], &GATEWAY_SCOPE, &tail]);
+    let run = home.run_with_env(&connect, "SSL_CERT_FILE", &ca);
+    assert_eq!((run.code, run.stdout.as_str()), (Some(0), "hello\n"), "{run:?}");
+    assert_eq!(seen.lock().unwrap().len(), 1);
+    // Without the test's root, the certificate is refused, in one line.
+    let run = home.run(&connect);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("certificate"), "{run:?}");
+
+    let (address, received) = start_connections_server(Some(acceptor));
+    let url = format!("https://{address}/dev/@connections/abc=");
+    let post = ["post", "--profile", "token", "--region", "us-east-1", &url, "hi"];
+    let run = home.run_with_env(&post, "SSL_CERT_FILE", &ca);
+    assert_eq!((run.code, run.stdout.as_str()), (Some(0), "200 OK\n"), "{run:?}");
+    assert_eq!(*received.lock().unwrap(), [("/dev/@connections/abc=".to_owned(), "hi".to_owned())]);
+    let run = home.run(&post);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(run.stderr.contains("certificate"), "{run:?}");
 }
 
 // verify and inspect
