@@ -6,7 +6,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use sigv4_wss::Credentials;
 
-use crate::output::Failure;
+use crate::output::{Failure, error_chain};
 
 /// Credentials from the default chain: the environment, the shared config and credentials files
 /// (`profile`, else `AWS_PROFILE`, else `default`; SSO, `credential_process`, assumed roles),
@@ -43,19 +43,4 @@ pub(crate) async fn credentials(
     })?;
     Credentials::new(aws.access_key_id(), aws.secret_access_key(), aws.session_token())
         .map_err(|e| Failure::failed(format!("the AWS credentials{which} are not usable: {e}")))
-}
-
-/// An error and its sources, joined by `: ` (the SDK's top-level messages say little alone).
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if !message.contains(&text) {
-            message.push_str(": ");
-            message.push_str(&text);
-        }
-        source = e.source();
-    }
-    message
 }

@@ -67,6 +67,21 @@ pub(crate) fn truncate(text: &str, max: usize) -> String {
     }
 }
 
+/// An error and its sources, joined by `: ` (the SDK's and hyper's top-level messages say little alone), each said once.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = e.source();
+    }
+    message
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use tokio::time::timeout;
 
 use crate::args::{Opt, Parsed, opt};
 use crate::aws;
-use crate::output::{self, Failure, one_line, redact, truncate};
+use crate::output::{self, Failure, error_chain, one_line, redact, truncate};
 
 const USAGE: &str = "usage: sigv4-wss post [--region R] [--profile P] \
                      https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/@connections/{connection-id} MESSAGE";
@@ -117,15 +117,4 @@ async fn send<C: Connect + Clone + Send + Sync + 'static>(
     timeout(REQUEST_TIMEOUT, exchange)
         .await
         .map_err(|_| Failure::failed(format!("no answer within {} s", REQUEST_TIMEOUT.as_secs())))?
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(e) = source {
-        message.push_str(": ");
-        message.push_str(&e.to_string());
-        source = e.source();
-    }
-    message
 }
