@@ -1,6 +1,6 @@
 //! The `sigv4-wss` binary, run as a user runs it, offline: credentials from a temporary shared
 //! credentials file and `--profile` (no credentials in the environment, instance metadata
-//! disabled), against `examples/local_gateway.rs` (built and started as a subprocess) and small
+//! disabled), against `examples/local_gateway` (built and started as a subprocess) and small
 //! servers on 127.0.0.1 that check what arrives with the library's `Verifier`.
 //!
 //! Expected signatures come from `tests/data/differential.json` (botocore's and the other
@@ -176,7 +176,7 @@ struct Run {
     stderr: String,
 }
 
-/// `examples/local_gateway.rs`, built once (or taken from `SIGV4_WSS_LOCAL_GATEWAY`).
+/// `examples/local_gateway`, built once (or taken from `SIGV4_WSS_LOCAL_GATEWAY`).
 fn gateway_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
@@ -200,7 +200,7 @@ fn gateway_binary() -> &'static Path {
     })
 }
 
-/// `examples/local_gateway.rs`, running on 127.0.0.1 with the main case's key (and a token).
+/// `examples/local_gateway`, running on 127.0.0.1 with the main case's key (and a token).
 struct Gateway {
     child: Child,
     url: String,
