@@ -415,14 +415,25 @@ fn a_presigned_url_in_an_http_request_verifies_and_one_byte_changed_does_not() {
 
 #[test]
 fn the_host_is_the_uris_authority_when_it_has_one() {
-    // HTTP/2's `:authority` (and an absolute-form target) arrives in the URI; a `Host`
-    // header beside it is ignored (RFC 9112 3.2.2, RFC 9113 8.3.1).
+    // HTTP/2's `:authority` (and an absolute-form target) arrives in the URI (RFC 9112
+    // 3.2.2, RFC 9113 8.3.1); a `Host` header beside it must name the same host.
     let presigned = presigner(None).presign(WSS, AT, secs(300)).unwrap();
     let absolute = Request::get(presigned.as_str()).body(()).unwrap();
     assert!(verifier().verify_http_request(&absolute, AT).is_ok());
-    let mut with_host = Request::get(presigned.as_str()).body(()).unwrap();
-    with_host.headers_mut().insert("host", HeaderValue::from_static("other.example.com"));
-    assert!(verifier().verify_http_request(&with_host, AT).is_ok());
+    let with_host = |host: &'static str| {
+        let mut request = Request::get(presigned.as_str()).body(()).unwrap();
+        request.headers_mut().insert("host", HeaderValue::from_static(host));
+        verifier().verify_http_request(&request, AT)
+    };
+    assert!(with_host("ABC123defg.execute-api.us-east-1.amazonaws.com").is_ok());
+    assert_eq!(
+        with_host("other.example.com"),
+        Err(Error::WrongHost { host: "other.example.com".into(), expected: HOST.into() })
+    );
+    // A user name in the authority is refused, as the signer refuses it.
+    let userinfo = presigned.as_str().replace("wss://", "wss://user:pw@");
+    let userinfo = Request::get(userinfo).body(()).unwrap();
+    assert_eq!(verifier().verify_http_request(&userinfo, AT), Err(Error::UserInfoInUrl));
     // An absolute-form target without a path asks for `/`.
     let root = presigner(None).presign(&format!("wss://{HOST}?room=lobby"), AT, secs(300)).unwrap();
     assert!(root.as_str().contains(".com/?room=lobby&"));
@@ -515,4 +526,31 @@ fn a_request_signed_with_headers_verifies_with_its_body() {
         verifier.verify_http_headers(&unsigned_request, AT),
         Err(Error::MissingHeader { name: "authorization".to_owned() })
     );
+}
+
+#[test]
+fn the_uri_is_rewritten_to_what_was_signed() {
+    // `Target` reads the URI as clients send a URL (host lowercased, `.`/`..` resolved, `|`
+    // percent-encoded); the request then carries that URI, so what is sent is what was
+    // signed, and the verifier accepts it as received.
+    let uri =
+        "https://ABC123defg.execute-api.us-east-1.amazonaws.com/prod/a|b/../@connections/R0o=";
+    let mut request = Request::post(uri).body(BODY.to_vec()).unwrap();
+    presigner(None).sign_http_request(&mut request, AT).unwrap();
+    assert_eq!(request.uri(), &format!("https://{HOST}/prod/@connections/R0o=")[..]);
+    let verifier = Verifier::new(creds(None), &scope()).expect_host(HOST);
+    assert!(verifier.verify_http_headers(&as_received(&request), AT).is_ok());
+    let mut request = Request::post(format!("https://{HOST}/p/a|b")).body(Vec::new()).unwrap();
+    presigner(None).sign_http_request(&mut request, AT).unwrap();
+    assert_eq!(request.uri(), &format!("https://{HOST}/p/a%7Cb")[..]);
+    assert!(verifier.verify_http_headers(&as_received(&request), AT).is_ok());
+    // A raw `+` or `;` in the query is refused, as the verifier refuses it, and nothing is
+    // added to the request.
+    for query in ["a+b=c", "a=b;c"] {
+        let mut request =
+            Request::post(format!("https://{HOST}/p?{query}")).body(Vec::new()).unwrap();
+        let err = presigner(None).sign_http_request(&mut request, AT).unwrap_err();
+        assert!(matches!(err, Error::InvalidUrl { .. }), "{err:?}");
+        assert!(request.headers().is_empty());
+    }
 }

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::str;
 
 use ::http::header::{HOST, HeaderName, HeaderValue};
-use ::http::uri::PathAndQuery;
+use ::http::uri::{Authority, PathAndQuery};
 use ::http::{Request, Uri};
 use time::OffsetDateTime;
 
@@ -59,7 +59,9 @@ impl Presigner {
     /// and returns what was signed.
     ///
     /// Signed: the method; the URI (which must be absolute, `https://host/path?query`), read
-    /// as [`CanonicalRequest::from_url`] reads a URL; the `Host` header if the request has
+    /// as [`CanonicalRequest::from_url`] reads a URL, and written back in that form (host
+    /// lowercased, `.` and `..` resolved, characters clients escape percent-encoded) so that
+    /// what is sent is what was signed; the `Host` header if the request has
     /// one, else the URI's host (and port, unless the scheme's default); every other header
     /// of the request but those proxies and clients change (`connection`, `keep-alive`,
     /// `proxy-authenticate`, `proxy-authorization`, `te`, `trailer`, `transfer-encoding`,
@@ -94,15 +96,29 @@ impl Presigner {
     ///
     /// - [`Error::InvalidHeaderValue`] if a header it signs is not UTF-8;
     /// - [`Error::RelativeUrl`] if the URI has no scheme and host, and the other URL errors
-    ///   of [`presign_url`](crate::presign_url);
+    ///   of [`presign_url`](crate::presign_url); [`Error::InvalidUrl`] for a raw `+` or `;`
+    ///   in the query (servers read them differently: encode them);
     /// - those of [`Presigner::sign_request`] ([`Error::ReservedHeader`] if the request
     ///   already has `authorization`, `x-amz-date` or `x-amz-security-token`).
     pub fn sign_http_request<B: AsRef<[u8]>>(
         &self, request: &mut Request<B>, time: OffsetDateTime,
     ) -> Result<SignedRequest, Error> {
-        let signed = {
+        let (signed, sent) = {
             let url = request.uri().to_string();
             let target = Target::parse(&url)?;
+            if target.query().contains(['+', ';']) {
+                let reason = "a raw + or ; in the query, which servers read differently; \
+                              encode it (%2B, %3B; %20 for a space)";
+                return Err(Error::InvalidUrl { reason: reason.into() });
+            }
+            // What is signed is the URI as `Target` reads it: that is the URI to send.
+            let sent = match target.query() {
+                "" => target.head().to_owned(),
+                query => format!("{}?{query}", target.head()),
+            };
+            let sent = Uri::try_from(sent).map_err(|err| Error::InvalidUrl {
+                reason: format!("http::Uri refuses it: {err}"),
+            })?;
             let host = request.headers().get(HOST).map(|v| text(HOST.as_str(), v)).transpose()?;
             let mut canonical = CanonicalRequest::new(request.method().as_str(), target.path())?
                 .with_query(target.query())
@@ -114,8 +130,9 @@ impl Presigner {
                         canonical.with_header(name.as_str(), text(name.as_str(), value)?)?;
                 }
             }
-            self.sign_request(&canonical, time)?
+            (self.sign_request(&canonical, time)?, sent)
         };
+        *request.uri_mut() = sent;
         for (name, value) in signed.headers() {
             // Never refused: the names are tokens, the values printable ASCII.
             let invalid = || Error::InvalidHeaderValue { name: name.to_ascii_lowercase() };
@@ -190,7 +207,9 @@ impl<L: CredentialsLookup> Verifier<L> {
     ///
     /// The request target is the URI's path and query, exactly as received. The host is the
     /// URI's authority when it has one (HTTP/2's `:authority`, an absolute-form target),
-    /// else the `Host` header. Header values are read as bytes: one that is not UTF-8 is
+    /// else the `Host` header; an authority with a user name ([`Error::UserInfoInUrl`]), or
+    /// beside a `Host` header naming another host ([`Error::WrongHost`]), is refused, since
+    /// a proxy routing on either could serve a host other than the one verified. Header values are read as bytes: one that is not UTF-8 is
     /// refused ([`Error::InvalidHeaderValue`]) if the check reads it (`authorization`, and the
     /// headers the request says are signed), and otherwise plays no part, as with any header
     /// that is not signed.
@@ -226,7 +245,7 @@ impl<L: CredentialsLookup> Verifier<L> {
     pub fn verify_http_request<B>(
         &self, request: &Request<B>, now: OffsetDateTime,
     ) -> Result<Verified, Error> {
-        let head = Head::read(request);
+        let head = Head::read(request)?;
         let method = request.method().as_str();
         head.check_read(&["authorization"], || {
             Ok(Received::read(method, &head.target)?.query_claim()?.signed_headers)
@@ -246,7 +265,7 @@ impl<L: CredentialsLookup> Verifier<L> {
     pub fn verify_http_headers<B: AsRef<[u8]>>(
         &self, request: &Request<B>, now: OffsetDateTime,
     ) -> Result<Verified, Error> {
-        let head = Head::read(request);
+        let head = Head::read(request)?;
         head.check_read(&["authorization", "x-amz-date", "x-amz-security-token"], || {
             match (head.header("authorization"), head.header("x-amz-date")) {
                 (Some(auth), Some(date)) => Ok(Claim::from_headers(auth, date)?.signed_headers),
@@ -267,7 +286,7 @@ struct Head<'r> {
 }
 
 impl<'r> Head<'r> {
-    fn read<B>(request: &'r Request<B>) -> Self {
+    fn read<B>(request: &'r Request<B>) -> Result<Self, Error> {
         let uri = request.uri();
         let target = match uri.path_and_query().map(PathAndQuery::as_str) {
             // An absolute-form target without a path (`wss://host?a=b`) asks for `/?a=b`.
@@ -275,18 +294,30 @@ impl<'r> Head<'r> {
             target => Cow::Borrowed(target.unwrap_or(uri.path())),
         };
         let mut head = Head { target, headers: Vec::new(), unreadable: Vec::new() };
-        // RFC 9112 3.2.2 and RFC 9113 8.3.1: the target's authority, when it has one,
-        // is the host (a `Host` header is then ignored).
-        let authority = uri.authority().map(|a| a.as_str().rsplit('@').next().unwrap_or(""));
+        // RFC 9112 3.2.2 and RFC 9113 8.3.1: the target's authority, when it has one, is the
+        // host. A `Host` header that says otherwise, or a user name in the authority, is
+        // refused: a proxy routing on either would serve a host other than the one verified.
+        let authority = uri.authority().map(Authority::as_str);
+        if authority.is_some_and(|authority| authority.contains('@')) {
+            return Err(Error::UserInfoInUrl);
+        }
         head.headers.extend(authority.map(|authority| ("host", authority)));
         for (name, value) in request.headers() {
-            match str::from_utf8(value.as_bytes()) {
-                _ if name == HOST && authority.is_some() => {}
-                Ok(value) => head.headers.push((name.as_str(), value)),
-                Err(_) => head.unreadable.push(name.as_str()),
+            match (str::from_utf8(value.as_bytes()), authority) {
+                (Ok(host), Some(authority)) if name == HOST => {
+                    if !host.eq_ignore_ascii_case(authority) {
+                        let (host, expected) = (host.chars().take(256).collect(), authority.into());
+                        return Err(Error::WrongHost { host, expected });
+                    }
+                }
+                (Err(_), Some(_)) if name == HOST => {
+                    return Err(Error::InvalidHeaderValue { name: "host".into() });
+                }
+                (Ok(value), _) => head.headers.push((name.as_str(), value)),
+                (Err(_), _) => head.unreadable.push(name.as_str()),
             }
         }
-        head
+        Ok(head)
     }
 
     /// The first value of header `name`, if it has a readable one.
