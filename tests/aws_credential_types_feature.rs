@@ -98,3 +98,12 @@ fn debug_shows_the_key_id_and_expiry_only() {
     assert!(!shown.contains(SECRET) && !shown.contains(TOKEN), "{shown}");
     assert!(shown.contains("ASIAEXAMPLE") && shown.contains("2020-01-31 11:02:33"), "{shown}");
 }
+
+#[test]
+fn an_empty_session_token_is_none() {
+    // What aws-config's profile provider gives for `aws_session_token =` with no value.
+    let from_aws = Credentials::try_from(aws(Some(""), None)).unwrap();
+    assert!(!from_aws.has_session_token());
+    let direct = Credentials::new("ASIAEXAMPLE", SECRET, None).unwrap();
+    assert_eq!(presigned(from_aws), presigned(direct));
+}

@@ -41,6 +41,6 @@ pub(crate) async fn credentials(
         )),
         e => Failure::failed(format!("cannot get AWS credentials{which}: {}", error_chain(&e))),
     })?;
-    Credentials::new(aws.access_key_id(), aws.secret_access_key(), aws.session_token())
+    Credentials::try_from(&aws)
         .map_err(|e| Failure::failed(format!("the AWS credentials{which} are not usable: {e}")))
 }

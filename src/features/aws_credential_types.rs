@@ -10,7 +10,8 @@ use crate::error::Error;
 
 /// The AWS SDK's credentials (`aws-config`'s provider chain, `aws-sdk-sts`, …) as the crate's:
 /// the access key id, secret access key and session token, checked by [`Credentials::new`],
-/// and their expiry, if any, as [`Credentials::expiry`].
+/// and their expiry, if any, as [`Credentials::expiry`]. An empty session token (a profile's
+/// `aws_session_token =` with no value) means none, as the AWS CLI reads it.
 ///
 /// An expiry beyond the years ±9999 (which `OffsetDateTime` cannot hold) is kept as the last
 /// (or first) time it can: every time the crate signs at (1970 to 9999) compares with it the
@@ -48,8 +49,10 @@ impl TryFrom<&aws_credential_types::Credentials> for Credentials {
     type Error = Error;
 
     fn try_from(aws: &aws_credential_types::Credentials) -> Result<Self, Error> {
-        let credentials =
-            Self::new(aws.access_key_id(), aws.secret_access_key(), aws.session_token())?;
+        // A profile's `aws_session_token =` with no value comes as `Some("")`: no token, as
+        // the AWS CLI and `Credentials::from_env` read it.
+        let token = aws.session_token().filter(|token| !token.is_empty());
+        let credentials = Self::new(aws.access_key_id(), aws.secret_access_key(), token)?;
         Ok(match aws.expiry() {
             Some(expiry) => credentials.with_expiry(offset_date_time(expiry)),
             None => credentials,
