@@ -16,6 +16,9 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
 use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode, header};
 
+/// How long a client has to send its handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The AWS endpoint the stand-in plays.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Mode {
@@ -142,7 +145,9 @@ impl Gateway {
             *refusal.status_mut() = outcome.status();
             Err(refusal)
         };
-        let Ok(mut socket) = tokio_tungstenite::accept_hdr_async(stream, check).await else {
+        // A client that never finishes its handshake must not hold the connection forever.
+        let handshake = tokio_tungstenite::accept_hdr_async(stream, check);
+        let Ok(Ok(mut socket)) = tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await else {
             return;
         };
         while let Some(Ok(message)) = socket.next().await {
