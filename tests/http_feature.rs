@@ -554,3 +554,17 @@ fn the_uri_is_rewritten_to_what_was_signed() {
         assert!(request.headers().is_empty());
     }
 }
+
+#[test]
+fn every_host_header_sent_is_signed() {
+    // Sent twice, `Host` is signed as SigV4 signs any repeated header (the suite's
+    // get-header-key-duplicate): its values joined by `,`, as the server will read them.
+    let mut request = Request::post(format!("https://{HOST}/p"))
+        .header("host", "a.example.com")
+        .header("host", "b.example.com")
+        .body(Vec::new())
+        .unwrap();
+    let signed = presigner(None).sign_http_request(&mut request, AT).unwrap();
+    let canonical = signed.canonical_request().to_string();
+    assert!(canonical.contains("\nhost:a.example.com,b.example.com\n"), "{canonical}");
+}

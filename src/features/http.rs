@@ -119,13 +119,15 @@ impl Presigner {
             let sent = Uri::try_from(sent).map_err(|err| Error::InvalidUrl {
                 reason: format!("http::Uri refuses it: {err}"),
             })?;
-            let host = request.headers().get(HOST).map(|v| text(HOST.as_str(), v)).transpose()?;
             let mut canonical = CanonicalRequest::new(request.method().as_str(), target.path())?
                 .with_query(target.query())
-                .with_header("host", host.unwrap_or(target.host()))?
                 .with_payload(request.body().as_ref());
+            // Without a `Host` header, the client sends the URI's.
+            if !request.headers().contains_key(HOST) {
+                canonical = canonical.with_header("host", target.host())?;
+            }
             for (name, value) in request.headers() {
-                if name != HOST && !UNSIGNED_HEADERS.contains(&name.as_str()) {
+                if !UNSIGNED_HEADERS.contains(&name.as_str()) {
                     canonical =
                         canonical.with_header(name.as_str(), text(name.as_str(), value)?)?;
                 }
