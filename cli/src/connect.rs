@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use futures_util::{SinkExt as _, StreamExt as _};
+use percent_encoding::percent_decode_str;
 use sigv4_wss::{PresignedUrl, presign_url};
 use time::OffsetDateTime;
 use tokio::io::AsyncBufReadExt as _;
@@ -98,8 +99,12 @@ fn header(text: &str) -> Result<(HeaderName, HeaderValue), Failure> {
 /// Opens the WebSocket, or says why the server refused it, with what to check for a `403`.
 async fn handshake(request: Request<()>, presigned: &PresignedUrl) -> Result<Socket, Failure> {
     // Whatever a server or an error message repeats of the URL, the signature and the token stay
-    // out of the terminal.
-    let secrets = [param(presigned, "X-Amz-Signature"), param(presigned, "X-Amz-Security-Token")];
+    // out of the terminal, as the URL has them (percent-encoded) and decoded (a server may echo
+    // the query parameter it read: a token's `/ + =` instead of `%2F %2B %3D`).
+    let (signature, token) =
+        (param(presigned, "X-Amz-Signature"), param(presigned, "X-Amz-Security-Token"));
+    let (signature_decoded, token_decoded) = (decode(signature), decode(token));
+    let secrets = [signature, token, &signature_decoded, &token_decoded];
     let clean = |text: &str| truncate(&one_line(&redact(text, &secrets)), 600);
     let host = request.uri().host().unwrap_or_default().to_owned();
     let connecting = tokio_tungstenite::connect_async(request);
@@ -145,6 +150,11 @@ fn param<'a>(url: &'a PresignedUrl, name: &str) -> &'a str {
         .split('&')
         .find_map(|pair| pair.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
         .unwrap_or("")
+}
+
+/// `raw`, a query parameter's value, percent-decoded.
+fn decode(raw: &str) -> String {
+    percent_decode_str(raw).decode_utf8_lossy().into_owned()
 }
 
 /// Sends each stdin line as a text message and prints each message received, until the server
