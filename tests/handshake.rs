@@ -9,6 +9,7 @@
 //! requires and answers the `mqtt` subprotocol and answers an MQTT CONNECT with a CONNACK.
 //!
 //! The server's clock is passed in (`NOW`), so the test does not depend on the wall clock.
+#![cfg(feature = "http")] // the stand-in verifies with `verify_http_request`
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

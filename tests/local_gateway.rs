@@ -4,6 +4,7 @@
 //! (`403`, and the reason in its log); the MQTT example connects through it. In process,
 //! rumqttc with the example's options presigns again for a reconnection, which the stand-in
 //! accepts after the first URL has expired, whereas a URL fixed in the options is refused.
+#![cfg(feature = "http")] // the stand-in verifies with `verify_http_request`
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
