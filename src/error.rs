@@ -177,7 +177,8 @@ pub enum Error {
     },
 
     /// A received request target is not one a client sends for a signed URL: it does not
-    /// start with `/`, has a fragment, or has a `.`, `..` or empty (`//`) path segment.
+    /// start with `/`, has a fragment, or has a `.`, `..` or empty (`//`) path segment; or
+    /// (with the `http` feature) its authority and `Host` header disagree.
     #[error("invalid request target: {reason}")]
     InvalidRequestTarget {
         /// What is wrong and what is allowed.

@@ -428,7 +428,9 @@ fn the_host_is_the_uris_authority_when_it_has_one() {
     assert!(with_host("ABC123defg.execute-api.us-east-1.amazonaws.com").is_ok());
     assert_eq!(
         with_host("other.example.com"),
-        Err(Error::WrongHost { host: "other.example.com".into(), expected: HOST.into() })
+        Err(Error::InvalidRequestTarget {
+            reason: "its authority and its Host header name different hosts"
+        })
     );
     // A user name in the authority is refused, as the signer refuses it.
     let userinfo = presigned.as_str().replace("wss://", "wss://user:pw@");

@@ -210,8 +210,9 @@ impl<L: CredentialsLookup> Verifier<L> {
     /// The request target is the URI's path and query, exactly as received. The host is the
     /// URI's authority when it has one (HTTP/2's `:authority`, an absolute-form target),
     /// else the `Host` header; an authority with a user name ([`Error::UserInfoInUrl`]), or
-    /// beside a `Host` header naming another host ([`Error::WrongHost`]), is refused, since
-    /// a proxy routing on either could serve a host other than the one verified. Header values are read as bytes: one that is not UTF-8 is
+    /// beside a `Host` header naming another host ([`Error::InvalidRequestTarget`]), is
+    /// refused, since a proxy routing on either could serve a host other than the one
+    /// verified. Header values are read as bytes: one that is not UTF-8 is
     /// refused ([`Error::InvalidHeaderValue`]) if the check reads it (`authorization`, and the
     /// headers the request says are signed), and otherwise plays no part, as with any header
     /// that is not signed.
@@ -308,8 +309,8 @@ impl<'r> Head<'r> {
             match (str::from_utf8(value.as_bytes()), authority) {
                 (Ok(host), Some(authority)) if name == HOST => {
                     if !host.eq_ignore_ascii_case(authority) {
-                        let (host, expected) = (host.chars().take(256).collect(), authority.into());
-                        return Err(Error::WrongHost { host, expected });
+                        let reason = "its authority and its Host header name different hosts";
+                        return Err(Error::InvalidRequestTarget { reason });
                     }
                 }
                 (Err(_), Some(_)) if name == HOST => {
