@@ -43,17 +43,21 @@
     missing_docs
 )]
 
+#[path = "support/query.rs"]
+mod query;
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use percent_encoding::percent_decode_str;
 use serde_json::Value;
 use sigv4_wss::{
     Credentials, Error, PresignedUrl, Presigner, Scope, SessionTokenMode, Verifier, presign_url,
 };
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+
+use crate::query::{Param, decoded_params};
 
 const FIXTURE: &str = include_str!("data/differential.json");
 
@@ -201,24 +205,6 @@ fn cases() -> Vec<Case> {
             note: field(case, "note"),
         })
         .collect()
-}
-
-type Param = (Vec<u8>, Vec<u8>);
-
-/// The query parameters of `url`, percent-decoded, sorted (the multiset, as a sorted list).
-fn decoded_params(url: &str) -> Vec<Param> {
-    let without_fragment = url.split_once('#').map_or(url, |(before, _)| before);
-    let query = without_fragment.split_once('?').map_or("", |(_, query)| query);
-    let mut params: Vec<_> = query
-        .split('&')
-        .filter(|item| !item.is_empty())
-        .map(|item| {
-            let (key, value) = item.split_once('=').unwrap_or((item, ""));
-            (percent_decode_str(key).collect(), percent_decode_str(value).collect())
-        })
-        .collect();
-    params.sort();
-    params
 }
 
 fn signature(params: &[Param]) -> Option<&[u8]> {

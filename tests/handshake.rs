@@ -22,6 +22,8 @@
 
 #[path = "../examples/local_gateway/server.rs"]
 mod server;
+#[path = "support/ws_client.rs"]
+mod ws_client;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -38,6 +40,7 @@ use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::server::{Gateway, Mode, Outcome};
+use crate::ws_client::exchange;
 
 const AKID: &str = "AKIDEXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -300,32 +303,6 @@ async fn iot_style_url_with_the_token_appended_after_signing() {
         .cloned()
         .unwrap();
     assert!(matches!(token_tampered.1, Outcome::Forbidden(Error::SessionTokenMismatch { .. })));
-}
-
-/// Connects with `request`; returns the response's status, its `Sec-WebSocket-Protocol` and,
-/// once upgraded, what the server answers to `send` (a binary message), or the refusal's body.
-async fn exchange(request: ClientRequest, send: &[u8]) -> (StatusCode, Option<String>, Vec<u8>) {
-    let connecting = tokio_tungstenite::connect_async(request);
-    match tokio::time::timeout(Duration::from_secs(5), connecting).await.unwrap() {
-        Ok((mut socket, response)) => {
-            let protocol = response
-                .headers()
-                .get("Sec-WebSocket-Protocol")
-                .map(|value| value.to_str().unwrap().to_owned());
-            socket.send(Message::binary(send.to_vec())).await.unwrap();
-            let answer = tokio::time::timeout(Duration::from_secs(5), socket.next())
-                .await
-                .unwrap()
-                .unwrap()
-                .unwrap();
-            socket.close(None).await.ok();
-            (response.status(), protocol, answer.into_data().to_vec())
-        }
-        Err(tungstenite::Error::Http(response)) => {
-            (response.status(), None, response.body().clone().unwrap_or_default())
-        }
-        Err(other) => panic!("unexpected client error {other}"),
-    }
 }
 
 /// An MQTT CONNECT with client id `client_id`, keep-alive 60 s and a clean session, written

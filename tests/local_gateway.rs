@@ -21,6 +21,8 @@ mod iot_mqtt;
 #[path = "../examples/local_gateway/server.rs"]
 #[allow(dead_code, reason = "API Gateway mode is tested in process by tests/handshake.rs")]
 mod server;
+#[path = "support/ws_client.rs"]
+mod ws_client;
 
 use std::io::{BufRead as _, BufReader};
 use std::path::PathBuf;
@@ -29,7 +31,6 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::{SinkExt as _, StreamExt as _};
 use rumqttc::{AsyncClient, Event, EventLoop, MqttOptions, Packet, Transport};
 use sigv4_wss::{Credentials, Error, Presigner, Scope, Verifier};
 use time::OffsetDateTime;
@@ -37,7 +38,6 @@ use time::macros::datetime;
 use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest as _;
 use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
-use tokio_tungstenite::tungstenite::{self, Message};
 
 use crate::server::{Gateway, Mode, Outcome};
 
@@ -119,27 +119,7 @@ async fn exchange(url: &str, mqtt: bool, send: &[u8]) -> (StatusCode, Option<Str
     if mqtt {
         request.headers_mut().insert("Sec-WebSocket-Protocol", HeaderValue::from_static("mqtt"));
     }
-    let connecting = tokio_tungstenite::connect_async(request);
-    match tokio::time::timeout(Duration::from_secs(5), connecting).await.unwrap() {
-        Ok((mut socket, response)) => {
-            let protocol = response
-                .headers()
-                .get("Sec-WebSocket-Protocol")
-                .map(|value| value.to_str().unwrap().to_owned());
-            socket.send(Message::binary(send.to_vec())).await.unwrap();
-            let answer = tokio::time::timeout(Duration::from_secs(5), socket.next())
-                .await
-                .unwrap()
-                .unwrap()
-                .unwrap();
-            socket.close(None).await.ok();
-            (response.status(), protocol, answer.into_data().to_vec())
-        }
-        Err(tungstenite::Error::Http(response)) => {
-            (response.status(), None, response.body().clone().unwrap_or_default())
-        }
-        Err(other) => panic!("unexpected client error {other}"),
-    }
+    ws_client::exchange(request, send).await
 }
 
 /// `url` with `X-Amz-Expires=300` made 299: a parameter the signature covers.

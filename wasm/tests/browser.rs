@@ -21,12 +21,14 @@
     missing_docs
 )]
 
+#[path = "../../tests/support/query.rs"]
+mod query;
+
 use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
 use js_sys::Promise;
-use percent_encoding::percent_decode_str;
 use serde_json::Value;
 use sigv4_wss::{Credentials, Error, Presigner, Scope, SessionTokenMode, presign_url};
 use time::OffsetDateTime;
@@ -35,6 +37,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
+
+use crate::query::decoded_params;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -102,21 +106,6 @@ fn case(name: &str) -> Case {
 
 fn signature(url: &str) -> &str {
     url.split(['?', '&']).find_map(|p| p.strip_prefix("X-Amz-Signature=")).unwrap()
-}
-
-/// The query parameters of `url`, percent-decoded and sorted.
-fn decoded_params(url: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let query = url.split_once('#').map_or(url, |(u, _)| u).split_once('?').map_or("", |q| q.1);
-    let mut params: Vec<_> = query
-        .split('&')
-        .filter(|item| !item.is_empty())
-        .map(|item| {
-            let (key, value) = item.split_once('=').unwrap_or((item, ""));
-            (percent_decode_str(key).collect(), percent_decode_str(value).collect())
-        })
-        .collect();
-    params.sort();
-    params
 }
 
 #[wasm_bindgen_test]
